@@ -1,0 +1,116 @@
+package io.ttvertx;
+
+import io.ttvertx.admin.AdminCommand;
+import io.ttvertx.config.ServerOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code java -jar tt-vertx.jar [--conf conf.json]} runs the server roles conf.json lists;
+ * {@code ... [--conf conf.json] user|depart ...} runs an administration command on the configured store.
+ */
+public final class Main {
+  private static final Logger log = LoggerFactory.getLogger(Main.class);
+
+  private Main() {
+  }
+
+  public static void main(String[] args) {
+    List<String> rest = new ArrayList<>();
+    String confPath = null;
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--conf") && i + 1 < args.length) {
+        confPath = args[++i];
+      } else if (args[i].equals("--help") || args[i].equals("-h")) {
+        System.out.println(usage());
+        return;
+      } else {
+        rest.add(args[i]);
+      }
+    }
+    ServerOptions options;
+    try {
+      options = ServerOptions.read(readConfig(confPath), System.getenv());
+    } catch (IllegalArgumentException | IOException | DecodeException e) {
+      System.err.println("configuration error: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    if (!rest.isEmpty()) {
+      System.exit(runAdmin(options, rest));
+    }
+    runServer(options);
+  }
+
+  private static JsonObject readConfig(String confPath) throws IOException {
+    if (confPath == null) {
+      Path defaultPath = Path.of("conf.json");
+      if (!Files.exists(defaultPath)) {
+        return ServerOptions.defaultConfig();
+      }
+      confPath = defaultPath.toString();
+    }
+    Path path = Path.of(confPath);
+    if (!Files.exists(path)) {
+      throw new IOException("no such configuration file: " + path.toAbsolutePath());
+    }
+    return new JsonObject(Files.readString(path));
+  }
+
+  private static int runAdmin(ServerOptions options, List<String> args) {
+    Vertx vertx = Vertx.vertx();
+    try {
+      return AdminCommand.run(vertx, options.store(), args, System.out, System.err)
+          .toCompletionStage().toCompletableFuture().get(10, TimeUnit.MINUTES);
+    } catch (Exception e) {
+      System.err.println("failed: " + e.getMessage());
+      return 1;
+    } finally {
+      vertx.close();
+    }
+  }
+
+  private static void runServer(ServerOptions options) {
+    Vertx vertx = Vertx.vertx();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      log.info("shutting down");
+      vertx.close().onComplete(ar -> stopped.countDown());
+      try {
+        stopped.await(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "tt-shutdown"));
+    new ServerDeployer(vertx, options).deploy().onComplete(ar -> {
+      if (ar.succeeded()) {
+        log.info("tt-vertx started on the {} store", options.store().type());
+      } else {
+        log.error("start failed: {}", ar.cause().getMessage());
+        vertx.close().onComplete(v -> System.exit(1));
+      }
+    });
+  }
+
+  static String usage() {
+    return """
+        usage:
+          java -jar tt-vertx.jar [--conf conf.json]                       run the server
+          java -jar tt-vertx.jar [--conf conf.json] user add --name NAME --password PASS [--nick NICK] [--depart DEPART]
+          java -jar tt-vertx.jar [--conf conf.json] user import users.csv  (header: name,password,nick,depart)
+          java -jar tt-vertx.jar [--conf conf.json] user list
+          java -jar tt-vertx.jar [--conf conf.json] depart add --name NAME [--parent ID] [--priority N]
+        without --conf, ./conf.json is read when present, else every role runs with its defaults.""";
+  }
+}

@@ -1,0 +1,59 @@
+package io.ttvertx.bus;
+
+/**
+ * Event-bus addresses and header names shared by the roles. Payloads that carry client frames or
+ * protobuf messages are {@link io.vertx.core.buffer.Buffer}s (bytes), never JSON copies.
+ */
+public final class Addresses {
+  private Addresses() {
+  }
+
+  /** db proxy: body = protobuf request bytes, header {@link #COMMAND}; reply = protobuf response bytes. */
+  public static final String DB = "tt.db";
+
+  /** route: a connection logged in. JSON {user, clientType, address, conn}. Reply: empty JSON. */
+  public static final String ROUTE_ONLINE = "tt.route.online";
+  /** route: a logged-in connection went away. JSON {user, address, conn}. */
+  public static final String ROUTE_OFFLINE = "tt.route.offline";
+  /**
+   * route: deliver a frame (body) to every connection of the users in header {@link #TO}, except the
+   * connection named by headers {@link #EXCEPT_ADDRESS} + {@link #EXCEPT_CONN}; header
+   * {@link #CLIENT_FILTER} optionally limits it to "pc" or "mobile" connections.
+   */
+  public static final String ROUTE_DELIVER = "tt.route.deliver";
+  /** route: deliver a frame to every online connection except those of user {@link #EXCEPT_USER}. */
+  public static final String ROUTE_BROADCAST = "tt.route.broadcast";
+  /** route: JSON array of user ids; reply JSON object user id -> UserStatType number. */
+  public static final String ROUTE_STATUS = "tt.route.status";
+  /** route: JSON {user, reason}: kick every PC connection of that user. Reply JSON {kicked}. */
+  public static final String ROUTE_KICK_PC = "tt.route.kickPc";
+
+  /** msg -> login: published load reports, JSON (see MsgLoadReport). */
+  public static final String MSG_LOAD = "tt.msg.load";
+  /** login -> msg: published when a login server starts, so every msg instance reports at once. */
+  public static final String MSG_LOAD_REQUEST = "tt.msg.load.request";
+
+  /** The private address of one msg verticle instance, where route sends frames and kicks. */
+  public static String msgInstance(String instanceId) {
+    return "tt.msg.instance." + instanceId;
+  }
+
+  // header names
+  public static final String COMMAND = "cmd";
+  public static final String ACTION = "action";
+  public static final String TO = "to";
+  public static final String CONNS = "conns";
+  public static final String EXCEPT_ADDRESS = "exceptAddress";
+  public static final String EXCEPT_CONN = "exceptConn";
+  public static final String EXCEPT_USER = "exceptUser";
+  public static final String CLIENT_FILTER = "clients";
+  public static final String REASON = "reason";
+
+  // values of ACTION on a msg instance address
+  public static final String ACTION_DELIVER = "deliver";
+  public static final String ACTION_KICK = "kick";
+
+  // values of CLIENT_FILTER
+  public static final String CLIENTS_PC = "pc";
+  public static final String CLIENTS_MOBILE = "mobile";
+}

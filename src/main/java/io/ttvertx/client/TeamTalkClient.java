@@ -1,0 +1,180 @@
+package io.ttvertx.client;
+
+import com.google.protobuf.MessageLite;
+import io.ttvertx.protocol.Pdu;
+import io.ttvertx.protocol.PduParser;
+import io.ttvertx.proto.IMBaseDefine;
+import io.ttvertx.proto.IMLogin;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.NetSocket;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The client side of the TeamTalk protocol, as TeamTalk's apps speak it: requests carry a seq that
+ * the response echoes; frames the server sends unprompted carry seq 0 and are queued until taken
+ * with {@link #nextPush(int)}. Used by the tests and the load generator. Its methods may be called
+ * from any thread (tests call it from their own), so its small state is guarded by the instance lock.
+ */
+public final class TeamTalkClient {
+  private final NetSocket socket;
+  private final Map<Integer, Promise<Pdu>> pending = new HashMap<>();
+  private final ArrayDeque<Pdu> pushes = new ArrayDeque<>();
+  private final List<PushWaiter> pushWaiters = new ArrayList<>();
+  private final Promise<Void> closed = Promise.promise();
+  private int nextSeq = 1;
+
+  private record PushWaiter(int commandId, Promise<Pdu> promise) {
+  }
+
+  private TeamTalkClient(NetSocket socket, int maxFrameLength) {
+    this.socket = socket;
+    PduParser parser = new PduParser(maxFrameLength)
+        .pduHandler(this::handlePdu)
+        .errorHandler(reason -> socket.close());
+    socket.handler(parser);
+    socket.closeHandler(v -> handleClosed());
+  }
+
+  private synchronized void handleClosed() {
+    {
+      IllegalStateException gone = new IllegalStateException("connection closed");
+      pending.values().forEach(p -> p.tryFail(gone));
+      pending.clear();
+      pushWaiters.forEach(w -> w.promise().tryFail(gone));
+      pushWaiters.clear();
+      closed.tryComplete();
+    }
+  }
+
+  public static Future<TeamTalkClient> connect(Vertx vertx, String host, int port) {
+    return connect(vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true)), host, port);
+  }
+
+  public static Future<TeamTalkClient> connect(NetClient netClient, String host, int port) {
+    return netClient.connect(port, host).map(socket -> new TeamTalkClient(socket, 16 * 1024 * 1024));
+  }
+
+  /** The lowercase hex md5 of the typed password: what TeamTalk clients send as the password. */
+  public static String passwordDigest(String typedPassword) {
+    try {
+      byte[] digest = MessageDigest.getInstance("MD5").digest(typedPassword.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Logs in and completes with the server's IMLoginRes, whatever its result code. */
+  public Future<IMLogin.IMLoginRes> login(String userName, String typedPassword, IMBaseDefine.ClientType clientType) {
+    IMLogin.IMLoginReq request = IMLogin.IMLoginReq.newBuilder()
+        .setUserName(userName)
+        .setPassword(passwordDigest(typedPassword))
+        .setOnlineStatus(IMBaseDefine.UserStatType.USER_STATUS_ONLINE)
+        .setClientType(clientType)
+        .setClientVersion("tt-vertx-client")
+        .build();
+    return request(IMBaseDefine.ServiceID.SID_LOGIN_VALUE, IMBaseDefine.LoginCmdID.CID_LOGIN_REQ_USERLOGIN_VALUE, request)
+        .map(pdu -> parse(pdu, IMLogin.IMLoginRes.parser()));
+  }
+
+  /** Sends a request and completes with the frame that echoes its seq. */
+  public synchronized Future<Pdu> request(int serviceId, int commandId, MessageLite body) {
+    int seq = takeSeq();
+    Promise<Pdu> promise = Promise.promise();
+    pending.put(seq, promise);
+    socket.write(Pdu.encode(serviceId, commandId, seq, body)).onFailure(promise::tryFail);
+    return promise.future();
+  }
+
+  /** Sends a frame that gets no response (read ack, delivery ack); returns the seq it used. */
+  public synchronized int send(int serviceId, int commandId, MessageLite body) {
+    int seq = takeSeq();
+    socket.write(Pdu.encode(serviceId, commandId, seq, body));
+    return seq;
+  }
+
+  public Future<Void> sendRaw(Buffer bytes) {
+    return socket.write(bytes);
+  }
+
+  /** The next frame the server sent unprompted with {@code commandId}, already received or yet to come. */
+  public synchronized Future<Pdu> nextPush(int commandId) {
+    for (Iterator<Pdu> it = pushes.iterator(); it.hasNext(); ) {
+      Pdu pdu = it.next();
+      if (pdu.commandId() == commandId) {
+        it.remove();
+        return Future.succeededFuture(pdu);
+      }
+    }
+    if (closed.future().isComplete()) {
+      return Future.failedFuture("connection closed");
+    }
+    Promise<Pdu> promise = Promise.promise();
+    pushWaiters.add(new PushWaiter(commandId, promise));
+    return promise.future();
+  }
+
+  /** Unprompted frames received and not yet taken. */
+  public synchronized List<Pdu> pendingPushes() {
+    return List.copyOf(pushes);
+  }
+
+  public Future<Void> closed() {
+    return closed.future();
+  }
+
+  public boolean isClosed() {
+    return closed.future().isComplete();
+  }
+
+  public Future<Void> close() {
+    return socket.close();
+  }
+
+  private synchronized void handlePdu(Pdu pdu) {
+    Promise<Pdu> waiting = pdu.seq() == 0 ? null : pending.remove(pdu.seq());
+    if (waiting != null) {
+      waiting.complete(pdu);
+      return;
+    }
+    for (Iterator<PushWaiter> it = pushWaiters.iterator(); it.hasNext(); ) {
+      PushWaiter waiter = it.next();
+      if (waiter.commandId() == pdu.commandId()) {
+        it.remove();
+        waiter.promise().complete(pdu);
+        return;
+      }
+    }
+    pushes.add(pdu);
+  }
+
+  private synchronized int takeSeq() {
+    int seq = nextSeq;
+    nextSeq = nextSeq == 0xFFFF ? 1 : nextSeq + 1;
+    return seq;
+  }
+
+  /** Parses a frame's body, turning a protobuf error into an unchecked one. */
+  public static <T> T parse(Pdu pdu, com.google.protobuf.Parser<T> parser) {
+    try {
+      return pdu.parse(parser);
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      throw new IllegalStateException("undecodable " + pdu.describe(), e);
+    }
+  }
+}

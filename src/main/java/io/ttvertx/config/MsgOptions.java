@@ -1,0 +1,98 @@
+package io.ttvertx.config;
+
+import io.vertx.core.json.JsonObject;
+
+import java.util.Map;
+
+/** The "msg" section: the client-facing TCP server. */
+public final class MsgOptions {
+  public static final int DEFAULT_PORT = 8000;
+  public static final int DEFAULT_MAX_CONNECTIONS = 100_000;
+  public static final int DEFAULT_MAX_FRAME_LENGTH = 256 * 1024;
+  /** TeamTalk clients must log in within about 15 s of connecting. */
+  public static final int DEFAULT_LOGIN_TIMEOUT_SECONDS = 15;
+  /** TeamTalk closes a silent PC connection after 120 s and a silent mobile one after 300 s. */
+  public static final int DEFAULT_PC_IDLE_TIMEOUT_SECONDS = 120;
+  public static final int DEFAULT_MOBILE_IDLE_TIMEOUT_SECONDS = 300;
+  public static final int DEFAULT_LOAD_REPORT_SECONDS = 5;
+  public static final int DEFAULT_MSG_LIST_LIMIT = 100;
+  public static final int DEFAULT_BUS_TIMEOUT_MS = 15_000;
+
+  private int instances = 2;
+  private String host = "0.0.0.0";
+  private int port = DEFAULT_PORT;
+  private String priorIp = "";
+  private String backupIp = "";
+  private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+  private int maxFrameLength = DEFAULT_MAX_FRAME_LENGTH;
+  private int loginTimeoutSeconds = DEFAULT_LOGIN_TIMEOUT_SECONDS;
+  private int pcIdleTimeoutSeconds = DEFAULT_PC_IDLE_TIMEOUT_SECONDS;
+  private int mobileIdleTimeoutSeconds = DEFAULT_MOBILE_IDLE_TIMEOUT_SECONDS;
+  private int loadReportSeconds = DEFAULT_LOAD_REPORT_SECONDS;
+  private int msgListLimit = DEFAULT_MSG_LIST_LIMIT;
+  private int busTimeoutMs = DEFAULT_BUS_TIMEOUT_MS;
+
+  public MsgOptions() {
+  }
+
+  static MsgOptions read(JsonObject root, Map<String, String> env) {
+    ConfigReader msg = new ConfigReader(root, "msg", env);
+    MsgOptions o = new MsgOptions();
+    o.instances = msg.integer("instances", "TT_MSG_INSTANCES", 2);
+    o.host = msg.string("host", "TT_MSG_HOST", "0.0.0.0");
+    o.port = msg.port("port", "TT_MSG_PORT", DEFAULT_PORT);
+    o.priorIp = msg.string("priorIp", "TT_MSG_PRIOR_IP", "");
+    o.backupIp = msg.string("backupIp", "TT_MSG_BACKUP_IP", "");
+    o.maxConnections = msg.positive("maxConnections", "TT_MSG_MAX_CONNECTIONS", DEFAULT_MAX_CONNECTIONS);
+    o.maxFrameLength = msg.positive("maxFrameLength", null, DEFAULT_MAX_FRAME_LENGTH);
+    if (o.maxFrameLength < 16) {
+      throw new IllegalArgumentException("msg.maxFrameLength must be at least 16");
+    }
+    o.loginTimeoutSeconds = msg.positive("loginTimeoutSeconds", null, DEFAULT_LOGIN_TIMEOUT_SECONDS);
+    o.pcIdleTimeoutSeconds = msg.positive("pcIdleTimeoutSeconds", null, DEFAULT_PC_IDLE_TIMEOUT_SECONDS);
+    o.mobileIdleTimeoutSeconds = msg.positive("mobileIdleTimeoutSeconds", null, DEFAULT_MOBILE_IDLE_TIMEOUT_SECONDS);
+    o.loadReportSeconds = msg.positive("loadReportSeconds", null, DEFAULT_LOAD_REPORT_SECONDS);
+    o.msgListLimit = msg.positive("msgListLimit", null, DEFAULT_MSG_LIST_LIMIT);
+    o.busTimeoutMs = msg.positive("busTimeoutMs", null, DEFAULT_BUS_TIMEOUT_MS);
+    return o;
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject().put("instances", instances).put("host", host).put("port", port)
+        .put("priorIp", priorIp).put("backupIp", backupIp).put("maxConnections", maxConnections)
+        .put("maxFrameLength", maxFrameLength).put("loginTimeoutSeconds", loginTimeoutSeconds)
+        .put("pcIdleTimeoutSeconds", pcIdleTimeoutSeconds).put("mobileIdleTimeoutSeconds", mobileIdleTimeoutSeconds)
+        .put("loadReportSeconds", loadReportSeconds).put("msgListLimit", msgListLimit)
+        .put("busTimeoutMs", busTimeoutMs);
+  }
+
+  public static MsgOptions fromJson(JsonObject section) {
+    return read(new JsonObject().put("msg", section), Map.of());
+  }
+
+  public int instances() { return instances; }
+  public String host() { return host; }
+  public int port() { return port; }
+  public String priorIp() { return priorIp; }
+  public String backupIp() { return backupIp; }
+  public int maxConnections() { return maxConnections; }
+  public int maxFrameLength() { return maxFrameLength; }
+  public int loginTimeoutSeconds() { return loginTimeoutSeconds; }
+  public int pcIdleTimeoutSeconds() { return pcIdleTimeoutSeconds; }
+  public int mobileIdleTimeoutSeconds() { return mobileIdleTimeoutSeconds; }
+  public int loadReportSeconds() { return loadReportSeconds; }
+  public int msgListLimit() { return msgListLimit; }
+  public int busTimeoutMs() { return busTimeoutMs; }
+
+  public MsgOptions setInstances(int instances) { this.instances = instances; return this; }
+  public MsgOptions setHost(String host) { this.host = host; return this; }
+  public MsgOptions setPort(int port) { this.port = port; return this; }
+  public MsgOptions setPriorIp(String priorIp) { this.priorIp = priorIp; return this; }
+  public MsgOptions setBackupIp(String backupIp) { this.backupIp = backupIp; return this; }
+  public MsgOptions setMaxConnections(int maxConnections) { this.maxConnections = maxConnections; return this; }
+  public MsgOptions setMaxFrameLength(int maxFrameLength) { this.maxFrameLength = maxFrameLength; return this; }
+  public MsgOptions setLoginTimeoutSeconds(int s) { this.loginTimeoutSeconds = s; return this; }
+  public MsgOptions setPcIdleTimeoutSeconds(int s) { this.pcIdleTimeoutSeconds = s; return this; }
+  public MsgOptions setMobileIdleTimeoutSeconds(int s) { this.mobileIdleTimeoutSeconds = s; return this; }
+  public MsgOptions setLoadReportSeconds(int s) { this.loadReportSeconds = s; return this; }
+}

@@ -1,0 +1,57 @@
+package io.ttvertx.config;
+
+import io.vertx.core.json.JsonObject;
+
+import java.util.Map;
+
+/**
+ * The whole conf.json, read once at start. A role (login, msg, route, db) is deployed when its
+ * section is present and its instance count is above zero; a missing file means every role with its
+ * defaults on the embedded store.
+ */
+public final class ServerOptions {
+  private final LoginOptions login;
+  private final MsgOptions msg;
+  private final int routeInstances;
+  private final int dbInstances;
+  private final StoreOptions store;
+  private final JsonObject source;
+
+  private ServerOptions(JsonObject source, Map<String, String> env) {
+    this.source = source;
+    this.login = LoginOptions.read(source, env);
+    this.msg = MsgOptions.read(source, env);
+    this.routeInstances = new ConfigReader(source, "route", env).integer("instances", null, 1);
+    this.dbInstances = new ConfigReader(source, "db", env).integer("instances", "TT_DB_INSTANCES", 1);
+    this.store = StoreOptions.read(source, env);
+    if (routeInstances > 1) {
+      throw new IllegalArgumentException("route.instances must be 0 or 1: the route verticle holds the node's online table");
+    }
+  }
+
+  /** Reads {@code root} (the parsed conf.json, or an empty object) with overrides from {@code env}. */
+  public static ServerOptions read(JsonObject root, Map<String, String> env) {
+    return new ServerOptions(root == null ? new JsonObject() : root, env);
+  }
+
+  /** Every role with its defaults: what runs when no conf.json is given. */
+  public static JsonObject defaultConfig() {
+    return new JsonObject()
+        .put("login", new JsonObject())
+        .put("msg", new JsonObject())
+        .put("route", new JsonObject())
+        .put("db", new JsonObject())
+        .put("store", new JsonObject());
+  }
+
+  public boolean deploysLogin() { return source.containsKey("login") && login.instances() > 0; }
+  public boolean deploysMsg() { return source.containsKey("msg") && msg.instances() > 0; }
+  public boolean deploysRoute() { return source.containsKey("route") && routeInstances > 0; }
+  public boolean deploysDb() { return source.containsKey("db") && dbInstances > 0; }
+
+  public LoginOptions login() { return login; }
+  public MsgOptions msg() { return msg; }
+  public int routeInstances() { return routeInstances; }
+  public int dbInstances() { return dbInstances; }
+  public StoreOptions store() { return store; }
+}

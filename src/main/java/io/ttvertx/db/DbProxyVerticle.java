@@ -1,0 +1,267 @@
+package io.ttvertx.db;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.MessageLite;
+import io.ttvertx.bus.Addresses;
+import io.ttvertx.config.StoreOptions;
+import io.ttvertx.proto.IMBaseDefine;
+import io.ttvertx.proto.IMBaseDefine.BuddyListCmdID;
+import io.ttvertx.proto.IMBaseDefine.MessageCmdID;
+import io.ttvertx.proto.IMBaseDefine.OtherCmdID;
+import io.ttvertx.proto.IMBuddy;
+import io.ttvertx.proto.IMMessage;
+import io.ttvertx.proto.IMServer;
+import io.ttvertx.store.Store;
+import io.ttvertx.store.Stores;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The only role that touches storage. It answers TeamTalk request messages (as protobuf bytes on
+ * {@link Addresses#DB}, command id in a header) with TeamTalk response messages, like TeamTalk's
+ * db_proxy_server. Callers (msg) have already replaced every user id with the logged-in user's, so a
+ * user can only ever read and change their own sessions.
+ */
+public class DbProxyVerticle extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(DbProxyVerticle.class);
+
+  private Store store;
+  private MessageConsumer<Buffer> consumer;
+  /** Users known to exist (users are never deleted), so a message's receiver is checked once. */
+  private final Set<Integer> knownUsers = new HashSet<>();
+
+  @Override
+  public Future<?> start() {
+    StoreOptions options = StoreOptions.fromJson(config());
+    store = Stores.create(vertx, options);
+    return store.start().compose(v -> {
+      consumer = vertx.eventBus().consumer(Addresses.DB, this::handle);
+      return consumer.completion();
+    }).onSuccess(v -> log.info("db proxy ready on the {} store", options.type()));
+  }
+
+  @Override
+  public Future<?> stop() {
+    Future<Void> unregistered = consumer == null ? Future.succeededFuture() : consumer.unregister();
+    return unregistered.eventually(() -> store.close());
+  }
+
+  private void handle(Message<Buffer> message) {
+    String commandHeader = message.headers().get(Addresses.COMMAND);
+    int command = commandHeader == null ? -1 : Integer.parseInt(commandHeader);
+    byte[] body = message.body().getBytes();
+    Future<? extends MessageLite> answer;
+    try {
+      answer = answer(command, body);
+    } catch (InvalidProtocolBufferException e) {
+      message.fail(400, "undecodable request for command " + command + ": " + e.getMessage());
+      return;
+    }
+    if (answer == null) {
+      message.fail(404, "db proxy has no command " + command);
+      return;
+    }
+    answer.onComplete(ar -> {
+      if (ar.succeeded()) {
+        message.reply(Buffer.buffer(ar.result().toByteArray()));
+      } else {
+        log.warn("command 0x{} failed: {}", Integer.toHexString(command), ar.cause().toString());
+        message.fail(500, String.valueOf(ar.cause().getMessage()));
+      }
+    });
+  }
+
+  private Future<? extends MessageLite> answer(int command, byte[] body) throws InvalidProtocolBufferException {
+    return switch (command) {
+      case OtherCmdID.CID_OTHER_VALIDATE_REQ_VALUE -> validate(IMServer.IMValidateReq.parseFrom(body));
+      case BuddyListCmdID.CID_BUDDY_LIST_RECENT_CONTACT_SESSION_REQUEST_VALUE ->
+          recentSessions(IMBuddy.IMRecentContactSessionReq.parseFrom(body));
+      case BuddyListCmdID.CID_BUDDY_LIST_USER_INFO_REQUEST_VALUE -> usersInfo(IMBuddy.IMUsersInfoReq.parseFrom(body));
+      case BuddyListCmdID.CID_BUDDY_LIST_REMOVE_SESSION_REQ_VALUE ->
+          removeSession(IMBuddy.IMRemoveSessionReq.parseFrom(body));
+      case BuddyListCmdID.CID_BUDDY_LIST_ALL_USER_REQUEST_VALUE -> allUsers(IMBuddy.IMAllUserReq.parseFrom(body));
+      case BuddyListCmdID.CID_BUDDY_LIST_DEPARTMENT_REQUEST_VALUE -> departments(IMBuddy.IMDepartmentReq.parseFrom(body));
+      case BuddyListCmdID.CID_BUDDY_LIST_CHANGE_AVATAR_REQUEST_VALUE ->
+          changeAvatar(IMBuddy.IMChangeAvatarReq.parseFrom(body));
+      case BuddyListCmdID.CID_BUDDY_LIST_CHANGE_SIGN_INFO_REQUEST_VALUE ->
+          changeSignInfo(IMBuddy.IMChangeSignInfoReq.parseFrom(body));
+      case MessageCmdID.CID_MSG_DATA_VALUE -> saveMessage(IMMessage.IMMsgData.parseFrom(body));
+      case MessageCmdID.CID_MSG_READ_ACK_VALUE -> readAck(IMMessage.IMMsgDataReadAck.parseFrom(body));
+      case MessageCmdID.CID_MSG_UNREAD_CNT_REQUEST_VALUE -> unreadCounts(IMMessage.IMUnreadMsgCntReq.parseFrom(body));
+      case MessageCmdID.CID_MSG_LIST_REQUEST_VALUE -> messageList(IMMessage.IMGetMsgListReq.parseFrom(body));
+      case MessageCmdID.CID_MSG_GET_LATEST_MSG_ID_REQ_VALUE -> latestMsgId(IMMessage.IMGetLatestMsgIdReq.parseFrom(body));
+      case MessageCmdID.CID_MSG_GET_BY_MSG_ID_REQ_VALUE -> messagesById(IMMessage.IMGetMsgByIdReq.parseFrom(body));
+      default -> null;
+    };
+  }
+
+  private Future<IMServer.IMValidateRsp> validate(IMServer.IMValidateReq request) {
+    return store.authenticate(request.getUserName(), request.getPassword()).map(user -> {
+      IMServer.IMValidateRsp.Builder response = IMServer.IMValidateRsp.newBuilder().setUserName(request.getUserName());
+      if (user == null) {
+        return response.setResultCode(1).setResultString("wrong user name or password").build();
+      }
+      return response.setResultCode(0).setUserInfo(ProtoMapping.userInfo(user)).build();
+    });
+  }
+
+  private Future<IMBuddy.IMRecentContactSessionRsp> recentSessions(IMBuddy.IMRecentContactSessionReq request) {
+    return store.recentSessions(request.getUserId(), request.getLatestUpdateTime()).map(sessions -> {
+      IMBuddy.IMRecentContactSessionRsp.Builder response = IMBuddy.IMRecentContactSessionRsp.newBuilder()
+          .setUserId(request.getUserId());
+      sessions.forEach(session -> response.addContactSessionList(ProtoMapping.contactSession(session)));
+      return response.build();
+    });
+  }
+
+  private Future<IMBuddy.IMUsersInfoRsp> usersInfo(IMBuddy.IMUsersInfoReq request) {
+    return store.usersByIds(request.getUserIdListList()).map(users -> {
+      IMBuddy.IMUsersInfoRsp.Builder response = IMBuddy.IMUsersInfoRsp.newBuilder().setUserId(request.getUserId());
+      users.forEach(user -> response.addUserInfoList(ProtoMapping.userInfo(user)));
+      return response.build();
+    });
+  }
+
+  private Future<IMBuddy.IMRemoveSessionRsp> removeSession(IMBuddy.IMRemoveSessionReq request) {
+    return store.removeSession(request.getUserId(), request.getSessionId(), request.getSessionType().getNumber())
+        .map(v -> IMBuddy.IMRemoveSessionRsp.newBuilder()
+            .setUserId(request.getUserId())
+            .setResultCode(0)
+            .setSessionType(request.getSessionType())
+            .setSessionId(request.getSessionId())
+            .build());
+  }
+
+  /** Answers with the server's time as the new latest_update_time (TeamTalk echoes the client's: a bug). */
+  private Future<IMBuddy.IMAllUserRsp> allUsers(IMBuddy.IMAllUserReq request) {
+    int now = nowSeconds();
+    return store.usersUpdatedSince(request.getLatestUpdateTime()).map(users -> {
+      IMBuddy.IMAllUserRsp.Builder response = IMBuddy.IMAllUserRsp.newBuilder()
+          .setUserId(request.getUserId()).setLatestUpdateTime(now);
+      users.forEach(user -> response.addUserList(ProtoMapping.userInfo(user)));
+      return response.build();
+    });
+  }
+
+  private Future<IMBuddy.IMDepartmentRsp> departments(IMBuddy.IMDepartmentReq request) {
+    int now = nowSeconds();
+    return store.departmentsUpdatedSince(request.getLatestUpdateTime()).map(departments -> {
+      IMBuddy.IMDepartmentRsp.Builder response = IMBuddy.IMDepartmentRsp.newBuilder()
+          .setUserId(request.getUserId()).setLatestUpdateTime(now);
+      departments.forEach(department -> response.addDeptList(ProtoMapping.department(department)));
+      return response.build();
+    });
+  }
+
+  private Future<IMBuddy.IMChangeAvatarRsp> changeAvatar(IMBuddy.IMChangeAvatarReq request) {
+    return store.updateAvatar(request.getUserId(), request.getAvatarUrl()).map(changed ->
+        IMBuddy.IMChangeAvatarRsp.newBuilder().setUserId(request.getUserId()).setResultCode(changed ? 0 : 1).build());
+  }
+
+  private Future<IMBuddy.IMChangeSignInfoRsp> changeSignInfo(IMBuddy.IMChangeSignInfoReq request) {
+    return store.updateSignInfo(request.getUserId(), request.getSignInfo()).map(changed ->
+        IMBuddy.IMChangeSignInfoRsp.newBuilder().setUserId(request.getUserId()).setResultCode(changed ? 0 : 1)
+            .setSignInfo(request.getSignInfo()).build());
+  }
+
+  /** Stores a 1:1 message (sender and time already set by msg) and answers it with its new id. */
+  private Future<IMMessage.IMMsgData> saveMessage(IMMessage.IMMsgData message) {
+    int receiver = message.getToSessionId();
+    return receiverExists(receiver).compose(exists -> {
+      if (!exists) {
+        return Future.failedFuture("no user " + receiver);
+      }
+      return store.saveMessage(message.getFromUserId(), receiver, message.getMsgType().getNumber(),
+          message.getMsgData().toByteArray(), message.getCreateTime());
+    }).map(stored -> message.toBuilder().setMsgId(stored.msgId()).build());
+  }
+
+  private Future<Boolean> receiverExists(int userId) {
+    if (knownUsers.contains(userId)) {
+      return Future.succeededFuture(true);
+    }
+    return store.usersByIds(List.of(userId)).map(users -> {
+      if (users.isEmpty()) {
+        return false;
+      }
+      knownUsers.add(userId);
+      return true;
+    });
+  }
+
+  private Future<IMMessage.IMMsgDataReadAck> readAck(IMMessage.IMMsgDataReadAck request) {
+    if (request.getSessionType() != IMBaseDefine.SessionType.SESSION_TYPE_SINGLE) {
+      return Future.succeededFuture(request);
+    }
+    return store.clearUnread(request.getUserId(), request.getSessionId()).map(v -> request);
+  }
+
+  private Future<IMMessage.IMUnreadMsgCntRsp> unreadCounts(IMMessage.IMUnreadMsgCntReq request) {
+    return store.unreadCounts(request.getUserId()).map(unread -> {
+      IMMessage.IMUnreadMsgCntRsp.Builder response = IMMessage.IMUnreadMsgCntRsp.newBuilder()
+          .setUserId(request.getUserId());
+      int total = 0;
+      for (var session : unread) {
+        total += session.count();
+        response.addUnreadinfoList(ProtoMapping.unreadInfo(session));
+      }
+      return response.setTotalCnt(total).build();
+    });
+  }
+
+  private Future<IMMessage.IMGetMsgListRsp> messageList(IMMessage.IMGetMsgListReq request) {
+    IMMessage.IMGetMsgListRsp.Builder response = IMMessage.IMGetMsgListRsp.newBuilder()
+        .setUserId(request.getUserId())
+        .setSessionType(request.getSessionType())
+        .setSessionId(request.getSessionId())
+        .setMsgIdBegin(request.getMsgIdBegin());
+    if (request.getSessionType() != IMBaseDefine.SessionType.SESSION_TYPE_SINGLE || request.getMsgCnt() == 0) {
+      return Future.succeededFuture(response.build());
+    }
+    return store.messages(request.getUserId(), request.getSessionId(), request.getMsgIdBegin(), request.getMsgCnt())
+        .map(messages -> {
+          messages.forEach(message -> response.addMsgList(ProtoMapping.msgInfo(message)));
+          return response.build();
+        });
+  }
+
+  private Future<IMMessage.IMGetLatestMsgIdRsp> latestMsgId(IMMessage.IMGetLatestMsgIdReq request) {
+    IMMessage.IMGetLatestMsgIdRsp.Builder response = IMMessage.IMGetLatestMsgIdRsp.newBuilder()
+        .setUserId(request.getUserId())
+        .setSessionType(request.getSessionType())
+        .setSessionId(request.getSessionId());
+    if (request.getSessionType() != IMBaseDefine.SessionType.SESSION_TYPE_SINGLE) {
+      return Future.succeededFuture(response.setLatestMsgId(0).build());
+    }
+    return store.latestMessageId(request.getUserId(), request.getSessionId())
+        .map(latest -> response.setLatestMsgId(latest).build());
+  }
+
+  private Future<IMMessage.IMGetMsgByIdRsp> messagesById(IMMessage.IMGetMsgByIdReq request) {
+    IMMessage.IMGetMsgByIdRsp.Builder response = IMMessage.IMGetMsgByIdRsp.newBuilder()
+        .setUserId(request.getUserId())
+        .setSessionType(request.getSessionType())
+        .setSessionId(request.getSessionId());
+    if (request.getSessionType() != IMBaseDefine.SessionType.SESSION_TYPE_SINGLE || request.getMsgIdListCount() == 0) {
+      return Future.succeededFuture(response.build());
+    }
+    return store.messagesByIds(request.getUserId(), request.getSessionId(), request.getMsgIdListList())
+        .map(messages -> {
+          messages.forEach(message -> response.addMsgList(ProtoMapping.msgInfo(message)));
+          return response.build();
+        });
+  }
+
+  private static int nowSeconds() {
+    return (int) (System.currentTimeMillis() / 1000);
+  }
+}

@@ -1,0 +1,108 @@
+package io.ttvertx.msg;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.ttvertx.protocol.ClientTypes;
+import io.ttvertx.protocol.Pdu;
+import io.ttvertx.proto.IMBaseDefine.KickReasonType;
+import io.ttvertx.proto.IMBaseDefine.LoginCmdID;
+import io.ttvertx.proto.IMBaseDefine.OtherCmdID;
+import io.ttvertx.proto.IMBaseDefine.ResultType;
+import io.ttvertx.proto.IMBaseDefine.ServiceID;
+import io.ttvertx.proto.IMLogin;
+import io.ttvertx.proto.IMServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Login service (0x01): login, logout, a mobile kicking the PC client. */
+final class LoginCommands {
+  private static final Logger log = LoggerFactory.getLogger(LoginCommands.class);
+
+  private final MsgVerticle server;
+
+  LoginCommands(MsgVerticle server) {
+    this.server = server;
+  }
+
+  void handleLogin(MsgConnection connection, Pdu pdu) throws InvalidProtocolBufferException {
+    IMLogin.IMLoginReq request = pdu.parse(IMLogin.IMLoginReq.parser());
+    int clientType = request.getClientType().getNumber();
+    connection.loggingIn();
+    IMServer.IMValidateReq validate = IMServer.IMValidateReq.newBuilder()
+        .setUserName(request.getUserName()).setPassword(request.getPassword()).build();
+    server.db().request(OtherCmdID.CID_OTHER_VALIDATE_REQ_VALUE, validate).onComplete(ar -> {
+      if (connection.isClosed()) {
+        return;
+      }
+      if (ar.failed()) {
+        log.warn("login of '{}' from {}: db proxy unavailable: {}", request.getUserName(), connection.remote(),
+            ar.cause().getMessage());
+        refuse(connection, pdu, ResultType.REFUSE_REASON_NO_DB_SERVER, "database unavailable");
+        return;
+      }
+      IMServer.IMValidateRsp validated;
+      try {
+        validated = IMServer.IMValidateRsp.parseFrom(ar.result().getBytes());
+      } catch (InvalidProtocolBufferException e) {
+        refuse(connection, pdu, ResultType.REFUSE_REASON_NO_DB_SERVER, "bad db proxy answer");
+        return;
+      }
+      if (validated.getResultCode() != 0 || !validated.hasUserInfo()) {
+        log.info("login failed for '{}' from {}: wrong password or unknown user", request.getUserName(),
+            connection.remote());
+        refuse(connection, pdu, ResultType.REFUSE_REASON_DB_VALIDATE_FAILED, "wrong user name or password");
+        return;
+      }
+      int userId = validated.getUserInfo().getUserId();
+      connection.loggedIn(userId, clientType);
+      server.route().online(userId, clientType, connection.id()).onComplete(routed -> {
+        if (connection.isClosed()) {
+          return;
+        }
+        if (routed.failed()) {
+          log.warn("login of user {}: route unavailable: {}", userId, routed.cause().getMessage());
+          refuse(connection, pdu, ResultType.REFUSE_REASON_NO_ROUTE_SERVER, "route unavailable");
+          return;
+        }
+        log.info("user {} ('{}') logged in from {} as client type {} on connection {}", userId,
+            request.getUserName(), connection.remote(), clientType, connection.id());
+        connection.reply(pdu, ServiceID.SID_LOGIN_VALUE, LoginCmdID.CID_LOGIN_RES_USERLOGIN_VALUE,
+            IMLogin.IMLoginRes.newBuilder()
+                .setServerTime(server.nowSeconds())
+                .setResultCode(ResultType.REFUSE_REASON_NONE)
+                .setOnlineStatus(request.getOnlineStatus())
+                .setUserInfo(validated.getUserInfo())
+                .build());
+      });
+    });
+  }
+
+  private void refuse(MsgConnection connection, Pdu pdu, ResultType result, String text) {
+    IMLogin.IMLoginRes response = IMLogin.IMLoginRes.newBuilder()
+        .setServerTime(server.nowSeconds())
+        .setResultCode(result)
+        .setResultString(text)
+        .build();
+    connection.writeAndClose(Pdu.encode(ServiceID.SID_LOGIN_VALUE, LoginCmdID.CID_LOGIN_RES_USERLOGIN_VALUE,
+        pdu.seq(), response), "login refused (" + result + ")");
+  }
+
+  void handleLogout(MsgConnection connection, Pdu pdu) {
+    IMLogin.IMLogoutRsp response = IMLogin.IMLogoutRsp.newBuilder().setResultCode(0).build();
+    connection.writeAndClose(Pdu.encode(ServiceID.SID_LOGIN_VALUE, LoginCmdID.CID_LOGIN_RES_LOGINOUT_VALUE,
+        pdu.seq(), response), "logout");
+  }
+
+  /** Only a mobile client may kick the same user's PC client (TeamTalk MsgConn::_HandleKickPCClient). */
+  void handleKickPcClient(MsgConnection connection, Pdu pdu) throws InvalidProtocolBufferException {
+    pdu.parse(IMLogin.IMKickPCClientReq.parser());
+    int userId = connection.userId();
+    if (!ClientTypes.isMobile(connection.clientType())) {
+      connection.reply(pdu, ServiceID.SID_LOGIN_VALUE, LoginCmdID.CID_LOGIN_RES_KICKPCCLIENT_VALUE,
+          IMLogin.IMKickPCClientRsp.newBuilder().setUserId(userId).setResultCode(1).build());
+      return;
+    }
+    server.route().kickPc(userId, KickReasonType.KICK_REASON_MOBILE_KICK_VALUE).onComplete(ar ->
+        connection.reply(pdu, ServiceID.SID_LOGIN_VALUE, LoginCmdID.CID_LOGIN_RES_KICKPCCLIENT_VALUE,
+            IMLogin.IMKickPCClientRsp.newBuilder().setUserId(userId).setResultCode(ar.succeeded() ? 0 : 1).build()));
+  }
+}

@@ -1,0 +1,125 @@
+package io.ttvertx.msg;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.ttvertx.protocol.Pdu;
+import io.ttvertx.proto.IMBaseDefine.MessageCmdID;
+import io.ttvertx.proto.IMBaseDefine.MsgType;
+import io.ttvertx.proto.IMBaseDefine.ServiceID;
+import io.ttvertx.proto.IMBaseDefine.SessionType;
+import io.ttvertx.proto.IMBaseDefine.SwitchServiceCmdID;
+import io.ttvertx.proto.IMMessage;
+import io.ttvertx.proto.IMSwitchService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+
+/**
+ * Message service (0x03) and the peer-to-peer command relay (0x06). A message is stored first; only
+ * then does the sender get its DATA_ACK (with the id the store assigned) and do the copies go to
+ * every connection of the receiver and to the sender's other connections.
+ */
+final class MessageCommands extends CommandHandlers {
+  private static final Logger log = LoggerFactory.getLogger(MessageCommands.class);
+
+  /** Most ids one GET_BY_MSG_ID request may ask for. */
+  static final int MAX_IDS_PER_REQUEST = 1_000;
+
+  MessageCommands(MsgVerticle server) {
+    super(server);
+  }
+
+  void handleMsgData(MsgConnection connection, Pdu pdu) throws InvalidProtocolBufferException {
+    IMMessage.IMMsgData message = pdu.parse(IMMessage.IMMsgData.parser());
+    MsgType type = message.getMsgType();
+    if (type != MsgType.MSG_TYPE_SINGLE_TEXT && type != MsgType.MSG_TYPE_SINGLE_AUDIO) {
+      log.info("connection {} (user {}): group message to {} ignored: groups are not served yet", connection.id(),
+          connection.userId(), message.getToSessionId());
+      return;
+    }
+    // the sender and time are the server's, and the store assigns the id (TeamTalk ignores the client's)
+    IMMessage.IMMsgData toStore = message.toBuilder()
+        .setFromUserId(connection.userId())
+        .setCreateTime(server.nowSeconds())
+        .setMsgId(0)
+        .clearAttachData()
+        .build();
+    ask(connection, pdu, MessageCmdID.CID_MSG_DATA_VALUE, toStore).onSuccess(answer -> {
+      IMMessage.IMMsgData stored = parseAnswer(IMMessage.IMMsgData.parser(), answer);
+      connection.reply(pdu, ServiceID.SID_MSG_VALUE, MessageCmdID.CID_MSG_DATA_ACK_VALUE,
+          IMMessage.IMMsgDataAck.newBuilder()
+              .setUserId(connection.userId())
+              .setSessionId(stored.getToSessionId())
+              .setMsgId(stored.getMsgId())
+              .setSessionType(SessionType.SESSION_TYPE_SINGLE)
+              .build());
+      server.route().deliver(List.of(stored.getToSessionId(), connection.userId()),
+          new Pdu(Pdu.VERSION, 0, ServiceID.SID_MSG_VALUE, MessageCmdID.CID_MSG_DATA_VALUE, 0, 0, answer).encode(),
+          connection.id());
+    });
+  }
+
+  /** A receiver's acknowledgement of a delivered copy; TeamTalk only logs it. */
+  void handleDeliveryAck(MsgConnection connection, Pdu pdu) throws InvalidProtocolBufferException {
+    pdu.parse(IMMessage.IMMsgDataAck.parser());
+  }
+
+  void handleReadAck(MsgConnection connection, Pdu pdu) throws InvalidProtocolBufferException {
+    IMMessage.IMMsgDataReadAck request = pdu.parse(IMMessage.IMMsgDataReadAck.parser())
+        .toBuilder().setUserId(connection.userId()).build();
+    ask(connection, pdu, MessageCmdID.CID_MSG_READ_ACK_VALUE, request).onSuccess(answer -> {
+      IMMessage.IMMsgDataReadNotify notify = IMMessage.IMMsgDataReadNotify.newBuilder()
+          .setUserId(connection.userId())
+          .setSessionId(request.getSessionId())
+          .setMsgId(request.getMsgId())
+          .setSessionType(request.getSessionType())
+          .build();
+      server.route().deliverToOwnDevices(connection.userId(), Pdu.encode(ServiceID.SID_MSG_VALUE,
+          MessageCmdID.CID_MSG_READ_NOTIFY_VALUE, 0, notify), connection.id());
+    });
+  }
+
+  void handleTime(MsgConnection connection, Pdu pdu) {
+    connection.reply(pdu, ServiceID.SID_MSG_VALUE, MessageCmdID.CID_MSG_TIME_RESPONSE_VALUE,
+        IMMessage.IMClientTimeRsp.newBuilder().setServerTime(server.nowSeconds()).build());
+  }
+
+  void handleUnreadCount(MsgConnection connection, Pdu pdu) throws InvalidProtocolBufferException {
+    IMMessage.IMUnreadMsgCntReq request = pdu.parse(IMMessage.IMUnreadMsgCntReq.parser())
+        .toBuilder().setUserId(connection.userId()).build();
+    forward(connection, pdu, request, ServiceID.SID_MSG_VALUE, MessageCmdID.CID_MSG_UNREAD_CNT_RESPONSE_VALUE);
+  }
+
+  void handleMsgList(MsgConnection connection, Pdu pdu) throws InvalidProtocolBufferException {
+    IMMessage.IMGetMsgListReq request = pdu.parse(IMMessage.IMGetMsgListReq.parser());
+    IMMessage.IMGetMsgListReq bounded = request.toBuilder()
+        .setUserId(connection.userId())
+        .setMsgCnt(Math.min(request.getMsgCnt(), server.options().msgListLimit()))
+        .build();
+    forward(connection, pdu, bounded, ServiceID.SID_MSG_VALUE, MessageCmdID.CID_MSG_LIST_RESPONSE_VALUE);
+  }
+
+  void handleLatestMsgId(MsgConnection connection, Pdu pdu) throws InvalidProtocolBufferException {
+    IMMessage.IMGetLatestMsgIdReq request = pdu.parse(IMMessage.IMGetLatestMsgIdReq.parser())
+        .toBuilder().setUserId(connection.userId()).build();
+    forward(connection, pdu, request, ServiceID.SID_MSG_VALUE, MessageCmdID.CID_MSG_GET_LATEST_MSG_ID_RSP_VALUE);
+  }
+
+  void handleMsgById(MsgConnection connection, Pdu pdu) throws InvalidProtocolBufferException {
+    IMMessage.IMGetMsgByIdReq request = pdu.parse(IMMessage.IMGetMsgByIdReq.parser());
+    if (request.getMsgIdListCount() > MAX_IDS_PER_REQUEST) {
+      connection.close("message request for " + request.getMsgIdListCount() + " ids");
+      return;
+    }
+    forward(connection, pdu, request.toBuilder().setUserId(connection.userId()).build(), ServiceID.SID_MSG_VALUE,
+        MessageCmdID.CID_MSG_GET_BY_MSG_ID_RES_VALUE);
+  }
+
+  /** Relays a peer-to-peer command (such as "typing") to the other user's connections, as TeamTalk does. */
+  void handleP2pCommand(MsgConnection connection, Pdu pdu) throws InvalidProtocolBufferException {
+    IMSwitchService.IMP2PCmdMsg command = pdu.parse(IMSwitchService.IMP2PCmdMsg.parser())
+        .toBuilder().setFromUserId(connection.userId()).build();
+    server.route().deliver(List.of(command.getToUserId()), Pdu.encode(ServiceID.SID_SWITCH_SERVICE_VALUE,
+        SwitchServiceCmdID.CID_SWITCH_P2P_CMD_VALUE, 0, command), connection.id());
+  }
+}

@@ -1,0 +1,175 @@
+package io.ttvertx.msg;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.MessageLite;
+import io.ttvertx.protocol.ClientTypes;
+import io.ttvertx.protocol.Pdu;
+import io.ttvertx.protocol.PduParser;
+import io.ttvertx.proto.IMBaseDefine.OtherCmdID;
+import io.ttvertx.proto.IMBaseDefine.ServiceID;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetSocket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client socket: owns its framing, login state, user, client type and activity time, and closes
+ * exactly once, telling route and the verticle. Until login succeeds only login and heartbeat frames
+ * are accepted; anything else closes the connection.
+ */
+final class MsgConnection {
+  private static final Logger log = LoggerFactory.getLogger(MsgConnection.class);
+
+  /** Requests to the db proxy a connection may have outstanding before its socket stops being read. */
+  static final int MAX_PENDING_REQUESTS = 256;
+
+  enum State { AWAITING_LOGIN, LOGGING_IN, ONLINE, CLOSED }
+
+  private final long id;
+  private final NetSocket socket;
+  private final MsgVerticle server;
+  private final String remote;
+  private final long connectedAt;
+  private State state = State.AWAITING_LOGIN;
+  private int userId;
+  private int clientType;
+  private long lastReceivedAt;
+  private int pendingRequests;
+  private boolean pausedForPending;
+
+  MsgConnection(long id, NetSocket socket, MsgVerticle server) {
+    this.id = id;
+    this.socket = socket;
+    this.server = server;
+    this.remote = String.valueOf(socket.remoteAddress());
+    this.connectedAt = System.currentTimeMillis();
+    this.lastReceivedAt = connectedAt;
+  }
+
+  void start(int maxFrameLength) {
+    PduParser parser = new PduParser(maxFrameLength)
+        .pduHandler(this::handlePdu)
+        .errorHandler(reason -> close("malformed frame: " + reason));
+    socket.handler(parser);
+    socket.closeHandler(v -> close("closed by peer"));
+    socket.exceptionHandler(e -> close("socket error: " + e.getMessage()));
+  }
+
+  private void handlePdu(Pdu pdu) {
+    if (state == State.CLOSED) {
+      return;
+    }
+    lastReceivedAt = System.currentTimeMillis();
+    if (pdu.serviceId() == ServiceID.SID_OTHER_VALUE && pdu.commandId() == OtherCmdID.CID_OTHER_HEARTBEAT_VALUE) {
+      // TeamTalk echoes the client's heartbeat and never starts one itself
+      write(Pdu.encode(ServiceID.SID_OTHER_VALUE, OtherCmdID.CID_OTHER_HEARTBEAT_VALUE, pdu.seq(), EmptyBody.INSTANCE));
+      return;
+    }
+    try {
+      server.commands().dispatch(this, pdu);
+    } catch (InvalidProtocolBufferException e) {
+      close("undecodable body for " + pdu.describe() + ": " + e.getMessage());
+    }
+  }
+
+  /** Sends a response to {@code request}: same seq, the given ids, {@code body} encoded. */
+  void reply(Pdu request, int serviceId, int commandId, MessageLite body) {
+    write(Pdu.encode(serviceId, commandId, request.seq(), body));
+  }
+
+  /** Sends a response whose protobuf body is already encoded (as the db proxy returns it). */
+  void replyRaw(Pdu request, int serviceId, int commandId, Buffer body) {
+    write(new Pdu(Pdu.VERSION, 0, serviceId, commandId, request.seq(), 0, body).encode());
+  }
+
+  void write(Buffer frame) {
+    if (state != State.CLOSED) {
+      socket.write(frame);
+    }
+  }
+
+  /** Counts a request sent on this connection's behalf; reading pauses while too many are pending. */
+  void requestStarted() {
+    if (++pendingRequests >= MAX_PENDING_REQUESTS && !pausedForPending && state != State.CLOSED) {
+      pausedForPending = true;
+      socket.pause();
+    }
+  }
+
+  void requestFinished() {
+    if (--pendingRequests <= MAX_PENDING_REQUESTS / 2 && pausedForPending && state != State.CLOSED) {
+      pausedForPending = false;
+      socket.resume();
+    }
+  }
+
+  /** Writes {@code frame} and closes once it is flushed (login refusal, logout, kick). */
+  void writeAndClose(Buffer frame, String reason) {
+    if (state == State.CLOSED) {
+      return;
+    }
+    socket.write(frame).onComplete(ar -> close(reason));
+  }
+
+  /** Closes the connection (once) and logs why; a logged-in user is taken off route. */
+  void close(String reason) {
+    if (state == State.CLOSED) {
+      return;
+    }
+    State previous = state;
+    state = State.CLOSED;
+    if (previous == State.ONLINE) {
+      log.info("connection {} from {} (user {}, client type {}) closed: {}", id, remote, userId, clientType, reason);
+      server.route().offline(userId, id);
+    } else {
+      log.info("connection {} from {} closed before login: {}", id, remote, reason);
+    }
+    server.removeConnection(this);
+    socket.close();
+  }
+
+  /** Closes the connection when it has been silent too long; returns true when it did. */
+  boolean closeIfIdle(long now, long loginTimeoutMs, long pcIdleMs, long mobileIdleMs) {
+    switch (state) {
+      case AWAITING_LOGIN, LOGGING_IN -> {
+        if (now - connectedAt > loginTimeoutMs) {
+          close("no login within " + loginTimeoutMs / 1000 + " s");
+          return true;
+        }
+      }
+      case ONLINE -> {
+        long limit = ClientTypes.isMobile(clientType) ? mobileIdleMs : pcIdleMs;
+        if (now - lastReceivedAt > limit) {
+          close("idle for more than " + limit / 1000 + " s");
+          return true;
+        }
+      }
+      default -> { }
+    }
+    return false;
+  }
+
+  void loggingIn() {
+    state = State.LOGGING_IN;
+  }
+
+  void loggedIn(int userId, int clientType) {
+    this.userId = userId;
+    this.clientType = clientType;
+    this.state = State.ONLINE;
+  }
+
+  void loginFailed() {
+    if (state == State.LOGGING_IN) {
+      state = State.AWAITING_LOGIN;
+    }
+  }
+
+  long id() { return id; }
+  int userId() { return userId; }
+  int clientType() { return clientType; }
+  State state() { return state; }
+  boolean isOnline() { return state == State.ONLINE; }
+  boolean isClosed() { return state == State.CLOSED; }
+  String remote() { return remote; }
+}

@@ -1,0 +1,181 @@
+package io.ttvertx.msg;
+
+import io.ttvertx.bus.Addresses;
+import io.ttvertx.config.MsgOptions;
+import io.ttvertx.proto.IMBaseDefine.KickReasonType;
+import io.ttvertx.proto.IMBaseDefine.LoginCmdID;
+import io.ttvertx.proto.IMBaseDefine.ServiceID;
+import io.ttvertx.proto.IMLogin;
+import io.ttvertx.protocol.Pdu;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The client-facing TCP server. Each instance owns the connections its acceptor hands it (all
+ * instances share the port) and a private event-bus address on which route delivers frames and kicks
+ * for them. It publishes its load for the login server.
+ */
+public class MsgVerticle extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(MsgVerticle.class);
+
+  private final Map<Long, MsgConnection> connections = new HashMap<>();
+  private MsgOptions options;
+  private String instanceId;
+  private String address;
+  private String priorIp;
+  private String backupIp;
+  private int maxConnections;
+  private long nextConnectionId = 1;
+  private NetServer server;
+  private MessageConsumer<Buffer> consumer;
+  private MessageConsumer<Object> loadRequestConsumer;
+  private DbClient db;
+  private RouteClient route;
+  private CommandDispatcher commands;
+  private long sweepTimer;
+  private long loadTimer;
+
+  @Override
+  public Future<?> start() {
+    options = MsgOptions.fromJson(config());
+    instanceId = UUID.randomUUID().toString();
+    address = Addresses.msgInstance(instanceId);
+    priorIp = options.priorIp().isBlank() ? PublicAddress.detect() : options.priorIp();
+    backupIp = options.backupIp().isBlank() ? priorIp : options.backupIp();
+    if (!options.priorIp().isBlank()) {
+      PublicAddress.warnIfLoopback(priorIp, "msg.priorIp");
+    }
+    maxConnections = Math.max(1, (options.maxConnections() + options.instances() - 1) / Math.max(1, options.instances()));
+    db = new DbClient(vertx.eventBus(), options.busTimeoutMs());
+    route = new RouteClient(vertx.eventBus(), address, options.busTimeoutMs());
+    commands = new CommandDispatcher(this);
+    consumer = vertx.eventBus().consumer(address, this::handleBusMessage);
+    loadRequestConsumer = vertx.eventBus().consumer(Addresses.MSG_LOAD_REQUEST, message -> publishLoad());
+    server = vertx.createNetServer(new NetServerOptions()
+        .setHost(options.host())
+        .setPort(options.port())
+        .setTcpNoDelay(true)
+        .setTcpKeepAlive(true));
+    server.connectHandler(this::handleConnect);
+    return Future.all(consumer.completion(), loadRequestConsumer.completion())
+        .compose(v -> server.listen())
+        .onSuccess(s -> {
+          log.info("msg listening on {}:{} (instance {}, handing out {} / {})", options.host(), s.actualPort(),
+              instanceId.substring(0, 8), priorIp, backupIp);
+          long sweepMs = Math.max(100, Math.min(5_000, options.loginTimeoutSeconds() * 1000L / 4));
+          sweepTimer = vertx.setPeriodic(sweepMs, id -> sweepIdle());
+          publishLoad();
+          loadTimer = vertx.setPeriodic(options.loadReportSeconds() * 1000L, id -> publishLoad());
+        });
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(sweepTimer);
+    vertx.cancelTimer(loadTimer);
+    for (MsgConnection connection : new ArrayList<>(connections.values())) {
+      connection.close("server stopping");
+    }
+    vertx.eventBus().publish(Addresses.MSG_LOAD, loadReport().put("gone", true));
+    return Future.all(server.close(), consumer.unregister(), loadRequestConsumer.unregister());
+  }
+
+  private void handleConnect(NetSocket socket) {
+    if (connections.size() >= maxConnections) {
+      log.warn("refusing connection from {}: {} connections, the most this instance takes", socket.remoteAddress(),
+          connections.size());
+      socket.close();
+      return;
+    }
+    MsgConnection connection = new MsgConnection(nextConnectionId++, socket, this);
+    connections.put(connection.id(), connection);
+    connection.start(options.maxFrameLength());
+  }
+
+  /** Frames and kicks that route sends to connections of this instance. */
+  private void handleBusMessage(Message<Buffer> message) {
+    MultiMap headers = message.headers();
+    String conns = headers.get(Addresses.CONNS);
+    if (conns == null) {
+      return;
+    }
+    if (Addresses.ACTION_KICK.equals(headers.get(Addresses.ACTION))) {
+      MsgConnection connection = connections.get(Long.parseLong(conns));
+      if (connection != null && connection.isOnline()) {
+        IMLogin.IMKickUser kick = IMLogin.IMKickUser.newBuilder()
+            .setUserId(connection.userId())
+            .setKickReason(KickReasonType.forNumber(Integer.parseInt(headers.get(Addresses.REASON))))
+            .build();
+        connection.writeAndClose(Pdu.encode(ServiceID.SID_LOGIN_VALUE, LoginCmdID.CID_LOGIN_KICK_USER_VALUE, 0, kick),
+            "kicked (reason " + headers.get(Addresses.REASON) + ")");
+      }
+      return;
+    }
+    Buffer frame = message.body();
+    int start = 0;
+    while (start < conns.length()) {
+      int end = conns.indexOf(',', start);
+      if (end < 0) {
+        end = conns.length();
+      }
+      MsgConnection connection = connections.get(Long.parseLong(conns, start, end, 10));
+      if (connection != null && connection.isOnline()) {
+        connection.write(frame);
+      }
+      start = end + 1;
+    }
+  }
+
+  private void sweepIdle() {
+    long now = System.currentTimeMillis();
+    long loginMs = options.loginTimeoutSeconds() * 1000L;
+    long pcMs = options.pcIdleTimeoutSeconds() * 1000L;
+    long mobileMs = options.mobileIdleTimeoutSeconds() * 1000L;
+    for (MsgConnection connection : new ArrayList<>(connections.values())) {
+      connection.closeIfIdle(now, loginMs, pcMs, mobileMs);
+    }
+  }
+
+  private JsonObject loadReport() {
+    return new JsonObject()
+        .put("instance", instanceId)
+        .put("priorIp", priorIp)
+        .put("backupIp", backupIp)
+        .put("port", server.actualPort())
+        .put("current", connections.size())
+        .put("max", maxConnections)
+        .put("intervalMs", options.loadReportSeconds() * 1000L);
+  }
+
+  private void publishLoad() {
+    vertx.eventBus().publish(Addresses.MSG_LOAD, loadReport());
+  }
+
+  void removeConnection(MsgConnection connection) {
+    connections.remove(connection.id());
+  }
+
+  MsgOptions options() { return options; }
+  DbClient db() { return db; }
+  RouteClient route() { return route; }
+  CommandDispatcher commands() { return commands; }
+
+  int nowSeconds() {
+    return (int) (System.currentTimeMillis() / 1000);
+  }
+}

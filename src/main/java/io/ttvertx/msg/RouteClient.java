@@ -1,0 +1,68 @@
+package io.ttvertx.msg;
+
+import io.ttvertx.bus.Addresses;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.Collection;
+import java.util.stream.Collectors;
+
+/** The msg side of the route verticle's event-bus API (see {@link Addresses}). */
+final class RouteClient {
+  private final EventBus bus;
+  private final String instanceAddress;
+  private final long timeoutMs;
+
+  RouteClient(EventBus bus, String instanceAddress, long timeoutMs) {
+    this.bus = bus;
+    this.instanceAddress = instanceAddress;
+    this.timeoutMs = timeoutMs;
+  }
+
+  Future<Void> online(int userId, int clientType, long conn) {
+    JsonObject body = new JsonObject().put("user", userId).put("clientType", clientType)
+        .put("address", instanceAddress).put("conn", conn);
+    return bus.request(Addresses.ROUTE_ONLINE, body, new DeliveryOptions().setSendTimeout(timeoutMs)).mapEmpty();
+  }
+
+  void offline(int userId, long conn) {
+    bus.send(Addresses.ROUTE_OFFLINE, new JsonObject().put("user", userId).put("address", instanceAddress)
+        .put("conn", conn));
+  }
+
+  /** Delivers {@code frame} to every connection of {@code userIds} except connection {@code exceptConn} here. */
+  void deliver(Collection<Integer> userIds, Buffer frame, long exceptConn) {
+    bus.send(Addresses.ROUTE_DELIVER, frame, new DeliveryOptions()
+        .addHeader(Addresses.TO, userIds.stream().map(String::valueOf).collect(Collectors.joining(",")))
+        .addHeader(Addresses.EXCEPT_ADDRESS, instanceAddress)
+        .addHeader(Addresses.EXCEPT_CONN, Long.toString(exceptConn)));
+  }
+
+  /** Delivers {@code frame} to the user's own other connections (not {@code exceptConn}). */
+  void deliverToOwnDevices(int userId, Buffer frame, long exceptConn) {
+    deliver(java.util.List.of(userId), frame, exceptConn);
+  }
+
+  /** Delivers {@code frame} to every online connection of every user but {@code exceptUser}. */
+  void broadcast(Buffer frame, int exceptUser) {
+    bus.send(Addresses.ROUTE_BROADCAST, frame, new DeliveryOptions()
+        .addHeader(Addresses.EXCEPT_USER, Integer.toString(exceptUser)));
+  }
+
+  /** user id (as text) -> UserStatType number, for every asked user. */
+  Future<JsonObject> status(Collection<Integer> userIds) {
+    return bus.<JsonObject>request(Addresses.ROUTE_STATUS, new JsonArray(userIds.stream().map(Object.class::cast).toList()),
+        new DeliveryOptions().setSendTimeout(timeoutMs)).map(Message::body);
+  }
+
+  Future<Integer> kickPc(int userId, int reason) {
+    return bus.<JsonObject>request(Addresses.ROUTE_KICK_PC, new JsonObject().put("user", userId).put("reason", reason),
+            new DeliveryOptions().setSendTimeout(timeoutMs))
+        .map(reply -> reply.body().getInteger("kicked"));
+  }
+}

@@ -1,0 +1,210 @@
+package io.ttvertx.store.sql;
+
+import io.ttvertx.config.StoreOptions;
+import io.ttvertx.store.MessageRecord;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.mysqlclient.MySQLBuilder;
+import io.vertx.mysqlclient.MySQLClient;
+import io.vertx.mysqlclient.MySQLConnectOptions;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisAPI;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Response;
+import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * MySQL/MariaDB through vertx-mysql-client plus Redis, laid out exactly as TeamTalk's db_proxy_server
+ * lays them out, so an existing TeamTalk deployment works as it is: TeamTalk's tables (created when
+ * missing, with TeamTalk's definitions), message ids from Redis {@code INCR msg_id_<relateId>} and
+ * unread counts in the Redis hash {@code unread_<toUserId>} field {@code <fromUserId>}.
+ * Two tables of our own: tt_audio_data (audio bytes, which TeamTalk sends to msfs) and IMTransmitFile
+ * (offline files, read by TeamTalk's code but missing from its ttopen.sql).
+ */
+public final class MysqlStore extends SqlStore {
+  private static final Logger log = LoggerFactory.getLogger(MysqlStore.class);
+  private static final int INSERT_ATTEMPTS = 3;
+
+  private final Vertx vertx;
+  private final StoreOptions options;
+  private Redis redisClient;
+  private RedisAPI redis;
+
+  public MysqlStore(Vertx vertx, StoreOptions options) {
+    this.vertx = vertx;
+    this.options = options;
+  }
+
+  @Override
+  protected Future<Void> connect() {
+    MySQLConnectOptions connect = new MySQLConnectOptions()
+        .setHost(options.mysqlHost())
+        .setPort(options.mysqlPort())
+        .setDatabase(options.mysqlDatabase())
+        .setUser(options.mysqlUser())
+        .setPassword(options.mysqlPassword())
+        .setCharset("utf8mb4")
+        .setCachePreparedStatements(true);
+    pool = MySQLBuilder.pool().with(new PoolOptions().setMaxSize(options.mysqlPoolSize()))
+        .connectingTo(connect).using(vertx).build();
+    StringBuilder redisUrl = new StringBuilder("redis://");
+    if (!options.redisPassword().isEmpty()) {
+      redisUrl.append(':').append(options.redisPassword()).append('@');
+    }
+    redisUrl.append(options.redisHost()).append(':').append(options.redisPort()).append('/')
+        .append(options.redisDatabase());
+    redisClient = Redis.createClient(vertx, new RedisOptions().setConnectionString(redisUrl.toString())
+        .setMaxPoolSize(options.redisPoolSize()).setMaxPoolWaiting(10_000));
+    redis = RedisAPI.api(redisClient);
+    return redis.ping(List.of()).mapEmpty();
+  }
+
+  @Override
+  public Future<Void> close() {
+    if (redisClient != null) {
+      redisClient.close();
+    }
+    return super.close();
+  }
+
+  @Override
+  protected List<String> schema() {
+    String options = " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin";
+    List<String> tables = new ArrayList<>(List.of(
+        "CREATE TABLE IF NOT EXISTS IMUser (`id` int(11) unsigned NOT NULL AUTO_INCREMENT,"
+            + " `sex` tinyint(1) unsigned NOT NULL DEFAULT '0', `name` varchar(32) NOT NULL DEFAULT '',"
+            + " `domain` varchar(32) NOT NULL DEFAULT '', `nick` varchar(32) NOT NULL DEFAULT '',"
+            + " `password` varchar(32) NOT NULL DEFAULT '', `salt` varchar(4) NOT NULL DEFAULT '',"
+            + " `phone` varchar(11) NOT NULL DEFAULT '', `email` varchar(64) NOT NULL DEFAULT '',"
+            + " `avatar` varchar(255) DEFAULT '', `departId` int(11) unsigned NOT NULL,"
+            + " `status` tinyint(2) unsigned DEFAULT '0', `created` int(11) unsigned NOT NULL,"
+            + " `updated` int(11) unsigned NOT NULL, `push_shield_status` tinyint(1) unsigned NOT NULL DEFAULT '0',"
+            + " `sign_info` varchar(128) NOT NULL DEFAULT '', PRIMARY KEY (`id`), KEY `idx_domain` (`domain`),"
+            + " KEY `idx_name` (`name`), KEY `idx_phone` (`phone`))" + options,
+        "CREATE TABLE IF NOT EXISTS IMDepart (`id` int(11) unsigned NOT NULL AUTO_INCREMENT,"
+            + " `departName` varchar(64) NOT NULL DEFAULT '', `priority` int(11) unsigned NOT NULL DEFAULT '0',"
+            + " `parentId` int(11) unsigned NOT NULL, `status` int(11) unsigned NOT NULL DEFAULT '0',"
+            + " `created` int(11) unsigned NOT NULL, `updated` int(11) unsigned NOT NULL, PRIMARY KEY (`id`),"
+            + " KEY `idx_departName` (`departName`), KEY `idx_priority_status` (`priority`,`status`))" + options,
+        "CREATE TABLE IF NOT EXISTS IMRelationShip (`id` int(11) NOT NULL AUTO_INCREMENT,"
+            + " `smallId` int(11) unsigned NOT NULL, `bigId` int(11) unsigned NOT NULL,"
+            + " `status` tinyint(1) unsigned DEFAULT '0', `created` int(11) unsigned NOT NULL DEFAULT '0',"
+            + " `updated` int(11) unsigned NOT NULL DEFAULT '0', PRIMARY KEY (`id`),"
+            + " KEY `idx_smallId_bigId_status_updated` (`smallId`,`bigId`,`status`,`updated`))"
+            + " ENGINE=InnoDB DEFAULT CHARSET=utf8",
+        "CREATE TABLE IF NOT EXISTS IMRecentSession (`id` int(11) NOT NULL AUTO_INCREMENT,"
+            + " `userId` int(11) unsigned NOT NULL, `peerId` int(11) unsigned NOT NULL,"
+            + " `type` tinyint(1) unsigned DEFAULT '0', `status` tinyint(1) unsigned DEFAULT '0',"
+            + " `created` int(11) unsigned NOT NULL DEFAULT '0', `updated` int(11) unsigned NOT NULL DEFAULT '0',"
+            + " PRIMARY KEY (`id`), KEY `idx_userId_peerId_status_updated` (`userId`,`peerId`,`status`,`updated`),"
+            + " KEY `idx_userId_peerId_type` (`userId`,`peerId`,`type`)) ENGINE=InnoDB DEFAULT CHARSET=utf8",
+        "CREATE TABLE IF NOT EXISTS IMAudio (`id` int(11) NOT NULL AUTO_INCREMENT,"
+            + " `fromId` int(11) unsigned NOT NULL, `toId` int(11) unsigned NOT NULL, `path` varchar(255) DEFAULT '',"
+            + " `size` int(11) unsigned NOT NULL DEFAULT '0', `duration` int(11) unsigned NOT NULL DEFAULT '0',"
+            + " `created` int(11) unsigned NOT NULL, PRIMARY KEY (`id`), KEY `idx_fromId_toId` (`fromId`,`toId`))"
+            + options,
+        "CREATE TABLE IF NOT EXISTS tt_audio_data (`audioId` int(11) NOT NULL, `data` mediumblob NOT NULL,"
+            + " PRIMARY KEY (`audioId`)) ENGINE=InnoDB",
+        "CREATE TABLE IF NOT EXISTS IMTransmitFile (`id` int(11) NOT NULL AUTO_INCREMENT,"
+            + " `fromId` int(11) unsigned NOT NULL, `toId` int(11) unsigned NOT NULL,"
+            + " `fileName` varchar(255) NOT NULL DEFAULT '', `size` int(11) unsigned NOT NULL DEFAULT '0',"
+            + " `taskId` varchar(64) NOT NULL DEFAULT '', `status` tinyint(1) unsigned NOT NULL DEFAULT '0',"
+            + " `created` int(11) unsigned NOT NULL DEFAULT '0', `updated` int(11) unsigned NOT NULL DEFAULT '0',"
+            + " PRIMARY KEY (`id`), KEY `idx_toId_status` (`toId`,`status`))" + options));
+    for (int i = 0; i < MESSAGE_TABLES; i++) {
+      tables.add("CREATE TABLE IF NOT EXISTS IMMessage_" + i + " (`id` int(11) NOT NULL AUTO_INCREMENT,"
+          + " `relateId` int(11) unsigned NOT NULL, `fromId` int(11) unsigned NOT NULL,"
+          + " `toId` int(11) unsigned NOT NULL, `msgId` int(11) unsigned NOT NULL,"
+          + " `content` varchar(4096) DEFAULT '', `type` tinyint(2) unsigned NOT NULL DEFAULT '1',"
+          + " `status` tinyint(1) unsigned NOT NULL DEFAULT '0', `updated` int(11) unsigned NOT NULL,"
+          + " `created` int(11) unsigned NOT NULL, PRIMARY KEY (`id`),"
+          + " KEY `idx_relateId_status_created` (`relateId`,`status`,`created`),"
+          + " KEY `idx_relateId_status_msgId_created` (`relateId`,`status`,`msgId`,`created`),"
+          + " KEY `idx_fromId_toId_created` (`fromId`,`toId`,`status`))" + options);
+    }
+    return tables;
+  }
+
+  @Override
+  protected Future<Integer> insertReturningId(SqlClient client, String sql, Tuple params) {
+    return client.preparedQuery(sql).execute(params)
+        .map(rows -> rows.property(MySQLClient.LAST_INSERTED_ID).intValue());
+  }
+
+  @Override
+  protected Future<MessageRecord> storeMessage(int relateId, int fromUserId, int toUserId, int msgType,
+                                               byte[] msgData, int createTime) {
+    return nextMsgId(relateId)
+        .compose(msgId -> insertWithRetry(relateId, msgId, fromUserId, toUserId, msgType, msgData, createTime, 1))
+        .compose(message -> redis.hincrby("unread_" + toUserId, Integer.toString(fromUserId), "1")
+            .compose(v -> touchSession(pool, fromUserId, toUserId, SESSION_TYPE_SINGLE, createTime))
+            .compose(v -> touchSession(pool, toUserId, fromUserId, SESSION_TYPE_SINGLE, createTime))
+            .map(v -> message));
+  }
+
+  /**
+   * The next id of the conversation, from TeamTalk's Redis counter. A counter that restarts at 1 over
+   * existing messages (Redis lost its data) is first moved past the stored maximum.
+   */
+  private Future<Integer> nextMsgId(int relateId) {
+    String key = "msg_id_" + relateId;
+    return redis.incr(key).compose(response -> {
+      int id = response.toInteger();
+      if (id != 1) {
+        return Future.succeededFuture(id);
+      }
+      return pool.preparedQuery("SELECT MAX(msgId) FROM " + messageTable(relateId) + " WHERE relateId = ?")
+          .execute(Tuple.of(relateId)).compose(rows -> {
+            Object max = rows.iterator().next().getValue(0);
+            int stored = max == null ? 0 : ((Number) max).intValue();
+            return stored == 0 ? Future.succeededFuture(1)
+                : redis.incrby(key, Integer.toString(stored)).map(Response::toInteger);
+          });
+    });
+  }
+
+  /** The id is ours once INCR gave it: retrying the insert with it keeps ids free of gaps. */
+  private Future<MessageRecord> insertWithRetry(int relateId, int msgId, int fromUserId, int toUserId, int msgType,
+                                                byte[] msgData, int createTime, int attempt) {
+    return insertMessage(pool, relateId, msgId, fromUserId, toUserId, msgType, msgData, createTime)
+        .recover(failure -> {
+          if (attempt >= INSERT_ATTEMPTS) {
+            return Future.failedFuture(failure);
+          }
+          log.warn("storing message {} of relation {} failed (attempt {}): {}", msgId, relateId, attempt,
+              failure.getMessage());
+          return insertWithRetry(relateId, msgId, fromUserId, toUserId, msgType, msgData, createTime, attempt + 1);
+        });
+  }
+
+  @Override
+  protected Future<Map<Integer, Integer>> unreadByPeer(int userId) {
+    return redis.hgetall("unread_" + userId).map(response -> {
+      Map<Integer, Integer> byPeer = new HashMap<>();
+      if (response != null) {
+        for (String peer : response.getKeys()) {
+          try {
+            byPeer.put(Integer.parseInt(peer), response.get(peer).toInteger());
+          } catch (NumberFormatException e) {
+            log.warn("ignoring malformed unread entry {} of user {}", peer, userId);
+          }
+        }
+      }
+      return byPeer;
+    });
+  }
+
+  @Override
+  public Future<Void> clearUnread(int userId, int peerId) {
+    return redis.hdel(List.of("unread_" + userId, Integer.toString(peerId))).mapEmpty();
+  }
+}

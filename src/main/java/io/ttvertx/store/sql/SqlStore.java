@@ -1,0 +1,531 @@
+package io.ttvertx.store.sql;
+
+import io.ttvertx.store.DepartmentRecord;
+import io.ttvertx.store.MessageRecord;
+import io.ttvertx.store.NewUser;
+import io.ttvertx.store.SessionRecord;
+import io.ttvertx.store.Store;
+import io.ttvertx.store.StoreException;
+import io.ttvertx.store.UnreadRecord;
+import io.ttvertx.store.UserRecord;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The storage logic shared by the embedded (H2) and MySQL stores, on TeamTalk's tables: IMUser,
+ * IMDepart, IMRelationShip (a conversation is a relation between the smaller and the bigger user id),
+ * IMMessage_&lt;relateId % 8&gt;, IMRecentSession, IMAudio. Backends differ in where the message-id and
+ * unread counters live and in how a message is made durable. Every statement is parameterised.
+ */
+public abstract class SqlStore implements Store {
+  static final int MESSAGE_TABLES = 8;
+  static final int SESSION_TYPE_SINGLE = 1;
+  static final int MAX_SIGN_INFO_LENGTH = 128;
+  static final int MAX_RECENT_SESSIONS = 100;
+  static final int IN_CHUNK = 500;
+  static final String DEFAULT_DEPARTMENT = "Default";
+
+  private static final String USER_COLUMNS =
+      "id, name, domain, nick, sex, phone, email, avatar, departId, status, sign_info, updated";
+  private static final String DEPART_COLUMNS = "id, departName, priority, parentId, status, updated";
+  private static final String MESSAGE_COLUMNS = "msgId, fromId, toId, created, type, content";
+
+  protected Pool pool;
+  /** Relation ids by (smallId, bigId); relations are never deleted, so caching them is safe. */
+  private final Map<Long, Integer> relations = new ConcurrentHashMap<>();
+
+  // ---- what the backends provide
+
+  /** Opens the pool (sets {@link #pool}) and whatever else the backend needs. */
+  protected abstract Future<Void> connect();
+
+  /** CREATE TABLE IF NOT EXISTS statements for every table the store uses. */
+  protected abstract List<String> schema();
+
+  /** Runs an INSERT and returns the generated auto-increment id. */
+  protected abstract Future<Integer> insertReturningId(SqlClient client, String sql, Tuple params);
+
+  /** Allocates the message id and stores the message (see {@link Store#saveMessage}). */
+  protected abstract Future<MessageRecord> storeMessage(int relateId, int fromUserId, int toUserId, int msgType,
+                                                        byte[] msgData, int createTime);
+
+  /** Unread counts of {@code userId}, by peer, for single sessions. */
+  protected abstract Future<Map<Integer, Integer>> unreadByPeer(int userId);
+
+  @Override
+  public abstract Future<Void> clearUnread(int userId, int peerId);
+
+  // ---- lifecycle
+
+  @Override
+  public Future<Void> start() {
+    return connect().compose(v -> {
+      Future<Void> chain = Future.succeededFuture();
+      for (String statement : schema()) {
+        chain = chain.compose(x -> pool.query(statement).execute().mapEmpty());
+      }
+      return chain;
+    });
+  }
+
+  @Override
+  public Future<Void> close() {
+    return pool == null ? Future.succeededFuture() : pool.close();
+  }
+
+  // ---- users and departments
+
+  @Override
+  public Future<UserRecord> authenticate(String userName, String passwordMd5Hex) {
+    if (userName == null || userName.isEmpty() || passwordMd5Hex == null) {
+      return Future.succeededFuture(null);
+    }
+    return pool.preparedQuery("SELECT " + USER_COLUMNS + ", password, salt FROM IMUser WHERE name = ? AND status = 0")
+        .execute(Tuple.of(userName))
+        .map(rows -> {
+          for (Row row : rows) {
+            if (Passwords.matches(passwordMd5Hex, row.getString(13), row.getString(12))) {
+              return user(row);
+            }
+          }
+          return null;
+        });
+  }
+
+  @Override
+  public Future<List<UserRecord>> usersByIds(Collection<Integer> userIds) {
+    List<Integer> ids = new ArrayList<>(new HashSet<>(userIds));
+    List<Future<RowSet<Row>>> chunks = new ArrayList<>();
+    for (int from = 0; from < ids.size(); from += IN_CHUNK) {
+      List<Integer> chunk = ids.subList(from, Math.min(ids.size(), from + IN_CHUNK));
+      chunks.add(pool.preparedQuery("SELECT " + USER_COLUMNS + " FROM IMUser WHERE id IN (" + placeholders(chunk.size())
+          + ")").execute(Tuple.wrap(new ArrayList<Object>(chunk))));
+    }
+    return Future.all(chunks).map(all -> {
+      List<UserRecord> users = new ArrayList<>();
+      for (Future<RowSet<Row>> chunk : chunks) {
+        chunk.result().forEach(row -> users.add(user(row)));
+      }
+      return users;
+    });
+  }
+
+  @Override
+  public Future<List<UserRecord>> usersUpdatedSince(int updatedSince) {
+    // TeamTalk lists everyone but departed users (status 3) on a first sync, and every change after
+    Future<RowSet<Row>> rows = updatedSince == 0
+        ? pool.preparedQuery("SELECT " + USER_COLUMNS + " FROM IMUser WHERE status <> 3 ORDER BY id").execute()
+        : pool.preparedQuery("SELECT " + USER_COLUMNS + " FROM IMUser WHERE updated >= ? ORDER BY id")
+            .execute(Tuple.of(updatedSince));
+    return rows.map(set -> map(set, SqlStore::user));
+  }
+
+  @Override
+  public Future<List<DepartmentRecord>> departmentsUpdatedSince(int updatedSince) {
+    return pool.preparedQuery("SELECT " + DEPART_COLUMNS + " FROM IMDepart WHERE updated >= ? ORDER BY id")
+        .execute(Tuple.of(updatedSince)).map(set -> map(set, SqlStore::department));
+  }
+
+  @Override
+  public Future<Boolean> updateAvatar(int userId, String avatarUrl) {
+    if (avatarUrl == null || avatarUrl.length() > 255) {
+      return Future.succeededFuture(false);
+    }
+    return pool.preparedQuery("UPDATE IMUser SET avatar = ?, updated = ? WHERE id = ?")
+        .execute(Tuple.of(avatarUrl, now(), userId)).map(rows -> rows.rowCount() > 0);
+  }
+
+  @Override
+  public Future<Boolean> updateSignInfo(int userId, String signInfo) {
+    if (signInfo == null || signInfo.length() > MAX_SIGN_INFO_LENGTH) {
+      return Future.succeededFuture(false);
+    }
+    return pool.preparedQuery("UPDATE IMUser SET sign_info = ?, updated = ? WHERE id = ?")
+        .execute(Tuple.of(signInfo, now(), userId)).map(rows -> rows.rowCount() > 0);
+  }
+
+  // ---- messages
+
+  @Override
+  public Future<MessageRecord> saveMessage(int fromUserId, int toUserId, int msgType, byte[] msgData, int createTime) {
+    return relation(fromUserId, toUserId, true)
+        .compose(relateId -> storeMessage(relateId, fromUserId, toUserId, msgType, msgData, createTime));
+  }
+
+  @Override
+  public Future<List<MessageRecord>> messages(int userId, int peerId, int beginMsgId, int count) {
+    if (count <= 0) {
+      return Future.succeededFuture(List.of());
+    }
+    return relation(userId, peerId, false).compose(relateId -> {
+      if (relateId == null) {
+        return Future.succeededFuture(List.of());
+      }
+      String table = messageTable(relateId);
+      Future<RowSet<Row>> rows = beginMsgId == 0
+          ? pool.preparedQuery("SELECT " + MESSAGE_COLUMNS + " FROM " + table
+              + " WHERE relateId = ? AND status = 0 ORDER BY msgId DESC LIMIT ?").execute(Tuple.of(relateId, count))
+          : pool.preparedQuery("SELECT " + MESSAGE_COLUMNS + " FROM " + table
+                  + " WHERE relateId = ? AND status = 0 AND msgId <= ? ORDER BY msgId DESC LIMIT ?")
+              .execute(Tuple.of(relateId, beginMsgId, count));
+      return rows.compose(this::messagesOf);
+    });
+  }
+
+  @Override
+  public Future<List<MessageRecord>> messagesByIds(int userId, int peerId, Collection<Integer> msgIds) {
+    List<Integer> ids = new ArrayList<>(new HashSet<>(msgIds));
+    if (ids.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    return relation(userId, peerId, false).compose(relateId -> {
+      if (relateId == null) {
+        return Future.succeededFuture(List.<MessageRecord>of());
+      }
+      List<Object> params = new ArrayList<>();
+      params.add(relateId);
+      params.addAll(ids.subList(0, Math.min(ids.size(), IN_CHUNK)));
+      return pool.preparedQuery("SELECT " + MESSAGE_COLUMNS + " FROM " + messageTable(relateId)
+              + " WHERE relateId = ? AND status = 0 AND msgId IN (" + placeholders(params.size() - 1)
+              + ") ORDER BY msgId")
+          .execute(Tuple.wrap(params)).compose(this::messagesOf);
+    });
+  }
+
+  @Override
+  public Future<Integer> latestMessageId(int userId, int peerId) {
+    return relation(userId, peerId, false).compose(relateId -> relateId == null ? Future.succeededFuture(0)
+        : latestMessage(relateId).map(latest -> latest == null ? 0 : latest.msgId()));
+  }
+
+  @Override
+  public Future<List<UnreadRecord>> unreadCounts(int userId) {
+    return unreadByPeer(userId).compose(byPeer -> {
+      List<Future<UnreadRecord>> sessions = new ArrayList<>();
+      byPeer.forEach((peer, count) -> {
+        if (count > 0) {
+          sessions.add(relation(userId, peer, false).compose(relateId -> relateId == null
+                  ? Future.succeededFuture((MessageRecord) null) : latestMessage(relateId))
+              .map(latest -> new UnreadRecord(peer, SESSION_TYPE_SINGLE, count, latest)));
+        }
+      });
+      return Future.all(sessions).map(all -> sessions.stream().map(Future::result).toList());
+    });
+  }
+
+  // ---- recent sessions
+
+  @Override
+  public Future<List<SessionRecord>> recentSessions(int userId, int updatedSince) {
+    return pool.preparedQuery("SELECT peerId, type, status, updated FROM IMRecentSession"
+            + " WHERE userId = ? AND status = 0 AND updated > ? ORDER BY updated DESC, id DESC LIMIT ?")
+        .execute(Tuple.of(userId, updatedSince, MAX_RECENT_SESSIONS))
+        .compose(rows -> {
+          Map<String, Row> unique = new LinkedHashMap<>();
+          rows.forEach(row -> unique.putIfAbsent(row.getInteger(0) + "/" + row.getInteger(1), row));
+          List<Future<SessionRecord>> sessions = new ArrayList<>();
+          for (Row row : unique.values()) {
+            int peer = row.getInteger(0);
+            int type = row.getInteger(1);
+            Future<MessageRecord> latest = type != SESSION_TYPE_SINGLE ? Future.succeededFuture(null)
+                : relation(userId, peer, false).compose(relateId -> relateId == null
+                    ? Future.succeededFuture((MessageRecord) null) : latestMessage(relateId));
+            sessions.add(latest.map(message -> new SessionRecord(peer, type, row.getInteger(2), row.getInteger(3),
+                message)));
+          }
+          return Future.all(sessions).map(all -> sessions.stream().map(Future::result).toList());
+        });
+  }
+
+  @Override
+  public Future<Void> removeSession(int userId, int peerId, int sessionType) {
+    return pool.preparedQuery("UPDATE IMRecentSession SET status = 1, updated = ? WHERE userId = ? AND peerId = ?"
+            + " AND type = ?")
+        .execute(Tuple.of(now(), userId, peerId, sessionType)).mapEmpty();
+  }
+
+  // ---- administration
+
+  @Override
+  public Future<UserRecord> addUser(NewUser user) {
+    return importUsers(List.of(user)).compose(count -> pool.preparedQuery("SELECT " + USER_COLUMNS
+        + " FROM IMUser WHERE name = ? ORDER BY id DESC LIMIT 1").execute(Tuple.of(user.name())))
+        .map(rows -> user(rows.iterator().next()));
+  }
+
+  @Override
+  public Future<Integer> importUsers(List<NewUser> users) {
+    Set<String> names = new HashSet<>();
+    for (NewUser user : users) {
+      if (user.name() == null || user.name().isBlank() || user.name().length() > 32) {
+        return Future.failedFuture(new StoreException("bad user name '" + user.name() + "' (1 to 32 characters)"));
+      }
+      if (user.password() == null || user.password().isEmpty()) {
+        return Future.failedFuture(new StoreException("user '" + user.name() + "' has no password"));
+      }
+      if (!names.add(user.name())) {
+        return Future.failedFuture(new StoreException("user '" + user.name() + "' appears twice"));
+      }
+    }
+    if (users.isEmpty()) {
+      return Future.succeededFuture(0);
+    }
+    return pool.withTransaction(conn -> existingNames(conn, new ArrayList<>(names)).compose(existing -> {
+      if (!existing.isEmpty()) {
+        return Future.failedFuture(new StoreException("user '" + existing.get(0) + "' already exists"));
+      }
+      return departmentIds(conn, users).compose(departIds -> {
+        int now = now();
+        List<Tuple> rows = new ArrayList<>();
+        for (NewUser user : users) {
+          String salt = Passwords.newSalt();
+          String nick = user.nick() == null || user.nick().isBlank() ? user.name() : user.nick();
+          rows.add(Tuple.of(user.name(), user.name(), nick, Passwords.storedForPlain(user.password(), salt), salt,
+              departIds.get(departmentName(user)), now, now));
+        }
+        return conn.preparedQuery("INSERT INTO IMUser (name, domain, nick, password, salt, departId, status, sex,"
+                + " phone, email, avatar, sign_info, created, updated) VALUES (?, ?, ?, ?, ?, ?, 0, 0, '', '', '', '', ?, ?)")
+            .executeBatch(rows).map(done -> users.size());
+      });
+    }));
+  }
+
+  @Override
+  public Future<List<UserRecord>> listUsers() {
+    return pool.query("SELECT " + USER_COLUMNS + " FROM IMUser ORDER BY id").execute()
+        .map(set -> map(set, SqlStore::user));
+  }
+
+  @Override
+  public Future<DepartmentRecord> addDepartment(String name, int parentId, int priority) {
+    if (name == null || name.isBlank() || name.length() > 64) {
+      return Future.failedFuture(new StoreException("bad department name '" + name + "' (1 to 64 characters)"));
+    }
+    return pool.withTransaction(conn -> conn.preparedQuery("SELECT id FROM IMDepart WHERE departName = ?")
+        .execute(Tuple.of(name)).compose(rows -> {
+          if (rows.size() > 0) {
+            return Future.failedFuture(new StoreException("department '" + name + "' already exists"));
+          }
+          return insertDepartment(conn, name, parentId, priority);
+        })).compose(id -> pool.preparedQuery("SELECT " + DEPART_COLUMNS + " FROM IMDepart WHERE id = ?")
+        .execute(Tuple.of(id))).map(rows -> department(rows.iterator().next()));
+  }
+
+  private Future<Integer> insertDepartment(SqlClient client, String name, int parentId, int priority) {
+    int now = now();
+    return insertReturningId(client, "INSERT INTO IMDepart (departName, priority, parentId, status, created, updated)"
+        + " VALUES (?, ?, ?, 0, ?, ?)", Tuple.of(name, priority, parentId, now, now));
+  }
+
+  private Future<List<String>> existingNames(SqlConnection conn, List<String> names) {
+    List<Future<RowSet<Row>>> chunks = new ArrayList<>();
+    for (int from = 0; from < names.size(); from += IN_CHUNK) {
+      List<String> chunk = names.subList(from, Math.min(names.size(), from + IN_CHUNK));
+      chunks.add(conn.preparedQuery("SELECT name FROM IMUser WHERE name IN (" + placeholders(chunk.size()) + ")")
+          .execute(Tuple.wrap(new ArrayList<Object>(chunk))));
+    }
+    return Future.all(chunks).map(all -> {
+      List<String> existing = new ArrayList<>();
+      chunks.forEach(chunk -> chunk.result().forEach(row -> existing.add(row.getString(0))));
+      return existing;
+    });
+  }
+
+  /** The id of every department the users name, creating the missing ones. */
+  private Future<Map<String, Integer>> departmentIds(SqlConnection conn, List<NewUser> users) {
+    Set<String> wanted = new HashSet<>();
+    users.forEach(user -> wanted.add(departmentName(user)));
+    return conn.query("SELECT id, departName FROM IMDepart ORDER BY id").execute().compose(rows -> {
+      Map<String, Integer> ids = new HashMap<>();
+      rows.forEach(row -> ids.putIfAbsent(row.getString(1), row.getInteger(0)));
+      Future<Void> chain = Future.succeededFuture();
+      for (String name : wanted) {
+        if (!ids.containsKey(name)) {
+          if (name.length() > 64) {
+            return Future.failedFuture(new StoreException("department name too long: '" + name + "'"));
+          }
+          chain = chain.compose(v -> insertDepartment(conn, name, 0, 0).map(id -> {
+            ids.put(name, id);
+            return null;
+          }));
+        }
+      }
+      return chain.map(v -> ids);
+    });
+  }
+
+  private static String departmentName(NewUser user) {
+    return user.depart() == null || user.depart().isBlank() ? DEFAULT_DEPARTMENT : user.depart().trim();
+  }
+
+  // ---- shared pieces for the backends
+
+  /** The relation (conversation) id of two users; created when {@code create}, else null when missing. */
+  protected Future<Integer> relation(int userA, int userB, boolean create) {
+    int small = Math.min(userA, userB);
+    int big = Math.max(userA, userB);
+    long key = ((long) small << 32) | (big & 0xffffffffL);
+    Integer cached = relations.get(key);
+    if (cached != null) {
+      return Future.succeededFuture(cached);
+    }
+    return findRelation(small, big).compose(found -> {
+      if (found != null || !create) {
+        return Future.succeededFuture(found);
+      }
+      int now = now();
+      return pool.preparedQuery("INSERT INTO IMRelationShip (smallId, bigId, status, created, updated)"
+              + " VALUES (?, ?, 0, ?, ?)").execute(Tuple.of(small, big, now, now))
+          .recover(duplicate -> Future.succeededFuture())
+          // concurrent first messages may both insert: the lowest id is the relation, for everyone
+          .compose(v -> findRelation(small, big));
+    }).onSuccess(relateId -> {
+      if (relateId != null) {
+        relations.put(key, relateId);
+      }
+    });
+  }
+
+  private Future<Integer> findRelation(int small, int big) {
+    return pool.preparedQuery("SELECT MIN(id) FROM IMRelationShip WHERE smallId = ? AND bigId = ?")
+        .execute(Tuple.of(small, big))
+        .map(rows -> {
+          Row row = rows.iterator().next();
+          return row.getValue(0) == null ? null : row.getInteger(0);
+        });
+  }
+
+  protected static String messageTable(int relateId) {
+    return "IMMessage_" + (relateId % MESSAGE_TABLES);
+  }
+
+  /** Inserts the message row (and, for audio, its IMAudio row and bytes) through {@code client}. */
+  protected Future<MessageRecord> insertMessage(SqlClient client, int relateId, int msgId, int fromUserId,
+                                                int toUserId, int msgType, byte[] msgData, int createTime) {
+    Future<String> content = AudioContent.isAudio(msgType)
+        ? insertAudio(client, fromUserId, toUserId, msgData, createTime).map(String::valueOf)
+        : Future.succeededFuture(new String(msgData, StandardCharsets.UTF_8));
+    return content.compose(text -> client.preparedQuery("INSERT INTO " + messageTable(relateId)
+                + " (relateId, fromId, toId, msgId, content, type, status, updated, created)"
+                + " VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)")
+            .execute(Tuple.of(relateId, fromUserId, toUserId, msgId, text, msgType, createTime, createTime)))
+        .map(rows -> new MessageRecord(msgId, fromUserId, toUserId, createTime, msgType, msgData));
+  }
+
+  private Future<Integer> insertAudio(SqlClient client, int fromUserId, int toUserId, byte[] msgData, int createTime) {
+    AudioContent audio = AudioContent.split(msgData);
+    return insertReturningId(client, "INSERT INTO IMAudio (fromId, toId, path, size, duration, created)"
+            + " VALUES (?, ?, '', ?, ?, ?)",
+        Tuple.of(fromUserId, toUserId, audio.data().length, audio.duration(), createTime))
+        .compose(id -> client.preparedQuery("INSERT INTO tt_audio_data (audioId, data) VALUES (?, ?)")
+            .execute(Tuple.of(id, Buffer.buffer(audio.data()))).map(rows -> id));
+  }
+
+  /** Makes the conversation the latest session of {@code userId}, un-removing it (TeamTalk SessionModel). */
+  protected Future<Void> touchSession(SqlClient client, int userId, int peerId, int type, int time) {
+    return client.preparedQuery("UPDATE IMRecentSession SET status = 0, updated = ? WHERE userId = ? AND peerId = ?"
+            + " AND type = ?")
+        .execute(Tuple.of(time, userId, peerId, type))
+        .compose(rows -> rows.rowCount() > 0 ? Future.succeededFuture() : client.preparedQuery(
+                "INSERT INTO IMRecentSession (userId, peerId, type, status, created, updated) VALUES (?, ?, ?, 0, ?, ?)")
+            .execute(Tuple.of(userId, peerId, type, time, time)).mapEmpty());
+  }
+
+  private Future<MessageRecord> latestMessage(int relateId) {
+    return pool.preparedQuery("SELECT " + MESSAGE_COLUMNS + " FROM " + messageTable(relateId)
+            + " WHERE relateId = ? AND status = 0 ORDER BY msgId DESC LIMIT 1")
+        .execute(Tuple.of(relateId)).compose(this::messagesOf)
+        .map(list -> list.isEmpty() ? null : list.get(0));
+  }
+
+  /** Maps message rows, fetching the bytes of audio messages from tt_audio_data. */
+  private Future<List<MessageRecord>> messagesOf(RowSet<Row> rows) {
+    List<Future<MessageRecord>> messages = new ArrayList<>();
+    for (Row row : rows) {
+      int msgId = row.getInteger(0);
+      int from = row.getInteger(1);
+      int to = row.getInteger(2);
+      int created = row.getInteger(3);
+      int type = row.getInteger(4);
+      String content = row.getString(5);
+      if (AudioContent.isAudio(type)) {
+        messages.add(audioBytes(content).map(bytes -> new MessageRecord(msgId, from, to, created, type, bytes)));
+      } else {
+        messages.add(Future.succeededFuture(new MessageRecord(msgId, from, to, created, type,
+            content == null ? new byte[0] : content.getBytes(StandardCharsets.UTF_8))));
+      }
+    }
+    return Future.all(messages).map(all -> messages.stream().map(Future::result).toList());
+  }
+
+  private Future<byte[]> audioBytes(String audioId) {
+    int id;
+    try {
+      id = Integer.parseInt(audioId.trim());
+    } catch (RuntimeException e) {
+      return Future.succeededFuture(new byte[0]);
+    }
+    return pool.preparedQuery("SELECT a.duration, d.data FROM IMAudio a LEFT JOIN tt_audio_data d ON d.audioId = a.id"
+            + " WHERE a.id = ?")
+        .execute(Tuple.of(id)).map(rows -> {
+          if (rows.size() == 0) {
+            return new byte[0];
+          }
+          Row row = rows.iterator().next();
+          Buffer data = row.getValue(1) == null ? Buffer.buffer() : row.getBuffer(1);
+          return AudioContent.join(row.getInteger(0), data.getBytes());
+        });
+  }
+
+  // ---- helpers
+
+  protected static int now() {
+    return (int) (System.currentTimeMillis() / 1000);
+  }
+
+  static String placeholders(int count) {
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < count; i++) {
+      text.append(i == 0 ? "?" : ", ?");
+    }
+    return text.toString();
+  }
+
+  private static <T> List<T> map(RowSet<Row> rows, java.util.function.Function<Row, T> mapper) {
+    List<T> list = new ArrayList<>(rows.size());
+    rows.forEach(row -> list.add(mapper.apply(row)));
+    return list;
+  }
+
+  private static UserRecord user(Row row) {
+    return new UserRecord(row.getInteger(0), row.getString(1), row.getString(2), row.getString(3),
+        intOrZero(row, 4), row.getString(5), row.getString(6), row.getString(7), intOrZero(row, 8),
+        intOrZero(row, 9), row.getString(10), intOrZero(row, 11));
+  }
+
+  private static DepartmentRecord department(Row row) {
+    return new DepartmentRecord(row.getInteger(0), row.getString(1), intOrZero(row, 2), intOrZero(row, 3),
+        intOrZero(row, 4), intOrZero(row, 5));
+  }
+
+  private static int intOrZero(Row row, int column) {
+    return row.getValue(column) == null ? 0 : row.getInteger(column);
+  }
+}

@@ -1,0 +1,161 @@
+package io.ttvertx.msg;
+
+import io.ttvertx.client.TeamTalkClient;
+import io.ttvertx.protocol.Pdu;
+import io.ttvertx.proto.IMBaseDefine;
+import io.ttvertx.proto.IMBaseDefine.ClientType;
+import io.ttvertx.proto.IMBaseDefine.ServiceID;
+import io.ttvertx.proto.IMBuddy;
+import io.ttvertx.support.ServerTestBase;
+import io.ttvertx.support.TestServer;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+
+import static io.ttvertx.support.Await.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Misbehaving clients: each bad input closes that one connection, and a fresh client is still served,
+ * as is a client that was connected all along.
+ */
+public class BadClientTest extends ServerTestBase {
+  static final int MAX_FRAME = 4096;
+
+  private Session bystander;
+
+  @BeforeAll
+  static void start() {
+    JsonObject config = TestServer.defaultConfig();
+    config.getJsonObject("msg").put("maxFrameLength", MAX_FRAME).put("loginTimeoutSeconds", 1)
+        .put("pcIdleTimeoutSeconds", 2);
+    startServer(config);
+  }
+
+  @AfterAll
+  static void stop() {
+    stopServer();
+  }
+
+  @AfterEach
+  void disconnect() {
+    closeClients();
+  }
+
+  private void assertClosedAndServerStillServes(TeamTalkClient offender) {
+    await(offender.closed());
+    if (bystander == null || bystander.client().isClosed()) {
+      bystander = login("walter", ClientType.CLIENT_TYPE_ANDROID);
+    }
+    roundTrip(bystander.client());
+    Session fresh = loginPc("xavier");
+    assertThat(sendText(fresh, bystander.userId(), "still here").getMsgId()).isPositive();
+    assertThat(text(receiveMessage(bystander).getMsgData())).isEqualTo("still here");
+    fresh.client().close();
+  }
+
+  private static Buffer header(long length, int service, int command) {
+    return Buffer.buffer().appendUnsignedInt(length).appendUnsignedShort(1).appendUnsignedShort(0)
+        .appendUnsignedShort(service).appendUnsignedShort(command).appendUnsignedShort(1).appendUnsignedShort(0);
+  }
+
+  @Test
+  void lengthUnderTheHeaderSizeCloses() {
+    TeamTalkClient client = connect();
+    client.sendRaw(header(15, 1, 0x0103));
+    assertClosedAndServerStillServes(client);
+  }
+
+  @Test
+  void lengthOverTheMaximumCloses() {
+    TeamTalkClient client = connect();
+    client.sendRaw(header(MAX_FRAME + 1, 1, 0x0103));
+    assertClosedAndServerStillServes(client);
+  }
+
+  @Test
+  void frameOfExactlyTheMaximumIsAcceptedAndOneMoreIsNot() {
+    Session alice = loginPc("alice");
+    alice.client().sendRaw(paddedTimeRequest(MAX_FRAME));
+    Pdu answer = await(alice.client().nextPush(IMBaseDefine.MessageCmdID.CID_MSG_TIME_RESPONSE_VALUE));
+    assertThat(answer.seq()).isEqualTo(0xBEEF);
+
+    alice.client().sendRaw(paddedTimeRequest(MAX_FRAME + 1));
+    assertClosedAndServerStillServes(alice.client());
+  }
+
+  /** A TIME request (seq 0xBEEF) whose body is padded with an unknown field to make the frame {@code length} long. */
+  private static Buffer paddedTimeRequest(int length) {
+    int bodyLength = length - Pdu.HEADER_LENGTH;
+    for (int padding = bodyLength - 4; padding > 0; padding--) {
+      byte[] body = com.google.protobuf.UnknownFieldSet.newBuilder()
+          .addField(99, com.google.protobuf.UnknownFieldSet.Field.newBuilder()
+              .addLengthDelimited(com.google.protobuf.ByteString.copyFrom(new byte[padding])).build())
+          .build().toByteArray();
+      if (body.length == bodyLength) {
+        return Buffer.buffer().appendUnsignedInt(length).appendUnsignedShort(1).appendUnsignedShort(0)
+            .appendUnsignedShort(ServiceID.SID_MSG_VALUE)
+            .appendUnsignedShort(IMBaseDefine.MessageCmdID.CID_MSG_TIME_REQUEST_VALUE)
+            .appendUnsignedShort(0xBEEF).appendUnsignedShort(0).appendBytes(body);
+      }
+    }
+    throw new IllegalArgumentException("cannot pad to " + length);
+  }
+
+  @Test
+  void garbageCloses() {
+    TeamTalkClient client = connect();
+    client.sendRaw(Buffer.buffer("GET / HTTP/1.1\r\nHost: x\r\n\r\n", StandardCharsets.US_ASCII.name()));
+    assertClosedAndServerStillServes(client);
+  }
+
+  @Test
+  void undecodableBodyCloses() {
+    TeamTalkClient client = connect();
+    byte[] junk = {(byte) 0xff, (byte) 0xff, (byte) 0xff, 0x01, 0x02};
+    client.sendRaw(header(16 + junk.length, ServiceID.SID_LOGIN_VALUE, IMBaseDefine.LoginCmdID.CID_LOGIN_REQ_USERLOGIN_VALUE)
+        .appendBytes(junk));
+    assertClosedAndServerStillServes(client);
+  }
+
+  @Test
+  void loginMissingRequiredFieldsCloses() {
+    TeamTalkClient client = connect();
+    client.sendRaw(header(16, ServiceID.SID_LOGIN_VALUE, IMBaseDefine.LoginCmdID.CID_LOGIN_REQ_USERLOGIN_VALUE));
+    assertClosedAndServerStillServes(client);
+  }
+
+  @Test
+  void commandBeforeLoginCloses() {
+    TeamTalkClient client = connect();
+    client.send(ServiceID.SID_BUDDY_LIST_VALUE, IMBaseDefine.BuddyListCmdID.CID_BUDDY_LIST_ALL_USER_REQUEST_VALUE,
+        IMBuddy.IMAllUserReq.newBuilder().setUserId(1).setLatestUpdateTime(0).build());
+    assertClosedAndServerStillServes(client);
+  }
+
+  @Test
+  void undecodableBodyAfterLoginCloses() {
+    Session bob = loginPc("bob");
+    bob.client().sendRaw(header(16 + 3, ServiceID.SID_MSG_VALUE, IMBaseDefine.MessageCmdID.CID_MSG_DATA_VALUE)
+        .appendBytes(new byte[] {0x0a, 0x7f, 0x00}));
+    assertClosedAndServerStillServes(bob.client());
+  }
+
+  @Test
+  void noLoginWithinTheLoginTimeoutCloses() {
+    TeamTalkClient client = connect();
+    roundTrip(client);
+    assertClosedAndServerStillServes(client);
+  }
+
+  @Test
+  void silentLoggedInConnectionIsClosedAfterTheIdleTimeout() {
+    Session carol = loginPc("carol");
+    await(carol.client().closed());
+  }
+}

@@ -1,0 +1,119 @@
+package io.ttvertx.support;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.MessageLite;
+import com.google.protobuf.Parser;
+import io.ttvertx.client.TeamTalkClient;
+import io.ttvertx.protocol.Pdu;
+import io.ttvertx.proto.IMBaseDefine;
+import io.ttvertx.proto.IMBaseDefine.ClientType;
+import io.ttvertx.proto.IMLogin;
+import io.ttvertx.proto.IMMessage;
+import io.ttvertx.proto.IMOther;
+import io.ttvertx.store.NewUser;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.ttvertx.support.Await.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A running server plus helpers to log clients in and exchange frames with it. */
+public abstract class ServerTestBase {
+  public static final String PASSWORD = "secret";
+  public static final List<String> USER_NAMES = List.of("alice", "bob", "carol", "dave", "erin", "frank", "grace",
+      "heidi", "ivan", "judy", "mallory", "oscar", "peggy", "trent", "victor", "walter", "xavier", "yolanda");
+
+  protected static Vertx vertx;
+  protected static TestServer server;
+  private final List<TeamTalkClient> clients = new ArrayList<>();
+
+  public record Session(TeamTalkClient client, int userId, IMLogin.IMLoginRes login) {
+  }
+
+  protected static void startServer(JsonObject config) {
+    vertx = Vertx.vertx();
+    List<NewUser> users = new ArrayList<>();
+    for (int i = 0; i < USER_NAMES.size(); i++) {
+      String name = USER_NAMES.get(i);
+      users.add(new NewUser(name, PASSWORD, Character.toUpperCase(name.charAt(0)) + name.substring(1),
+          i % 2 == 0 ? "Dev" : "Sales"));
+    }
+    server = await(TestServer.start(vertx, config, users));
+  }
+
+  protected static void stopServer() {
+    if (server != null) {
+      await(server.stop());
+    }
+    if (vertx != null) {
+      await(vertx.close());
+    }
+  }
+
+  protected void closeClients() {
+    clients.forEach(TeamTalkClient::close);
+    clients.clear();
+  }
+
+  protected TeamTalkClient connect() {
+    TeamTalkClient client = await(TeamTalkClient.connect(vertx, "127.0.0.1", server.msgPort));
+    clients.add(client);
+    return client;
+  }
+
+  protected Session login(String name, ClientType clientType) {
+    TeamTalkClient client = connect();
+    IMLogin.IMLoginRes response = await(client.login(name, PASSWORD, clientType));
+    assertThat(response.getResultCode()).isEqualTo(IMBaseDefine.ResultType.REFUSE_REASON_NONE);
+    return new Session(client, response.getUserInfo().getUserId(), response);
+  }
+
+  protected Session loginPc(String name) {
+    return login(name, ClientType.CLIENT_TYPE_WINDOWS);
+  }
+
+  protected static <T> T ask(TeamTalkClient client, int service, int command, MessageLite body, int expectedCommand,
+                             Parser<T> parser) {
+    Pdu response = await(client.request(service, command, body));
+    assertThat(response.commandId()).isEqualTo(expectedCommand);
+    return TeamTalkClient.parse(response, parser);
+  }
+
+  protected static <T> T push(TeamTalkClient client, int command, Parser<T> parser) {
+    Pdu pdu = await(client.nextPush(command));
+    assertThat(pdu.seq()).isZero();
+    return TeamTalkClient.parse(pdu, parser);
+  }
+
+  /** A heartbeat round trip: everything the server sent this client before the echo has arrived. */
+  protected static void roundTrip(TeamTalkClient client) {
+    Pdu echo = await(client.request(IMBaseDefine.ServiceID.SID_OTHER_VALUE,
+        IMBaseDefine.OtherCmdID.CID_OTHER_HEARTBEAT_VALUE, IMOther.IMHeartBeat.getDefaultInstance()));
+    assertThat(echo.commandId()).isEqualTo(IMBaseDefine.OtherCmdID.CID_OTHER_HEARTBEAT_VALUE);
+  }
+
+  protected static IMMessage.IMMsgDataAck sendText(Session from, int toUserId, String text) {
+    IMMessage.IMMsgData message = IMMessage.IMMsgData.newBuilder()
+        .setFromUserId(from.userId())
+        .setToSessionId(toUserId)
+        .setMsgId(0)
+        .setCreateTime(0)
+        .setMsgType(IMBaseDefine.MsgType.MSG_TYPE_SINGLE_TEXT)
+        .setMsgData(ByteString.copyFrom(text, StandardCharsets.UTF_8))
+        .build();
+    return ask(from.client(), IMBaseDefine.ServiceID.SID_MSG_VALUE, IMBaseDefine.MessageCmdID.CID_MSG_DATA_VALUE,
+        message, IMBaseDefine.MessageCmdID.CID_MSG_DATA_ACK_VALUE, IMMessage.IMMsgDataAck.parser());
+  }
+
+  protected static IMMessage.IMMsgData receiveMessage(Session session) {
+    return push(session.client(), IMBaseDefine.MessageCmdID.CID_MSG_DATA_VALUE, IMMessage.IMMsgData.parser());
+  }
+
+  protected static String text(ByteString bytes) {
+    return bytes.toString(StandardCharsets.UTF_8);
+  }
+}

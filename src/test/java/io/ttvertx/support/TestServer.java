@@ -1,0 +1,81 @@
+package io.ttvertx.support;
+
+import io.ttvertx.ServerDeployer;
+import io.ttvertx.config.ServerOptions;
+import io.ttvertx.config.StoreOptions;
+import io.ttvertx.store.NewUser;
+import io.ttvertx.store.Store;
+import io.ttvertx.store.Stores;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A whole server (db proxy, route, login, msg) deployed in the test's Vert.x on free ports, on a
+ * fresh embedded store in a temp directory unless a store section is given. Users are created with
+ * the store's administration API before the server starts.
+ */
+public final class TestServer {
+  public final int loginPort;
+  public final int msgPort;
+  public final JsonObject config;
+  private final ServerDeployer deployer;
+
+  private TestServer(JsonObject config, ServerDeployer deployer) {
+    this.config = config;
+    this.deployer = deployer;
+    this.loginPort = config.getJsonObject("login", new JsonObject()).getInteger("port", 0);
+    this.msgPort = config.getJsonObject("msg").getInteger("port");
+  }
+
+  /** The default test configuration: every role, free ports, a fresh embedded store. */
+  public static JsonObject defaultConfig() {
+    try {
+      Path dir = Files.createTempDirectory("tt-test");
+      return new JsonObject()
+          .put("login", new JsonObject().put("host", "127.0.0.1").put("port", freePort()))
+          .put("msg", new JsonObject().put("host", "127.0.0.1").put("port", freePort()).put("instances", 2)
+              .put("priorIp", "127.0.0.1").put("loadReportSeconds", 1))
+          .put("route", new JsonObject())
+          .put("db", new JsonObject())
+          .put("store", new JsonObject().put("type", StoreOptions.EMBEDDED)
+              .put("embedded", new JsonObject().put("path", dir.resolve("teamtalk").toString())));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Creates {@code users} in the configured store, then deploys the server. */
+  public static Future<TestServer> start(Vertx vertx, JsonObject config, List<NewUser> users) {
+    StoreOptions storeOptions = StoreOptions.fromJson(config.getJsonObject("store"));
+    Store store = Stores.create(vertx, storeOptions);
+    Future<Void> created = store.start();
+    for (NewUser user : users) {
+      created = created.compose(v -> store.addUser(user).mapEmpty());
+    }
+    return created.eventually(store::close).compose(v -> {
+      ServerDeployer deployer = new ServerDeployer(vertx, ServerOptions.read(config, Map.of()));
+      return deployer.deploy().map(d -> new TestServer(config, deployer));
+    });
+  }
+
+  public Future<Void> stop() {
+    return deployer.undeploy();
+  }
+
+  public static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
