@@ -1,0 +1,48 @@
+package io.ttvertx.store;
+
+import io.ttvertx.config.StoreOptions;
+import io.ttvertx.support.MysqlTestDatabase;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static io.ttvertx.support.Await.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The contract on the embedded H2 store, plus durability across a restart. */
+class EmbeddedStoreTest extends StoreContractTest {
+  private StoreOptions options;
+
+  @Override
+  protected StoreOptions freshStore() {
+    Assumptions.assumeTrue(MysqlTestDatabase.enabled(StoreOptions.EMBEDDED), "embedded store not selected");
+    try {
+      Path dir = Files.createTempDirectory("tt-store");
+      options = new StoreOptions().setType(StoreOptions.EMBEDDED).setEmbeddedPath(dir.resolve("teamtalk").toString());
+      return options;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  protected void dropStore() {
+  }
+
+  @Test
+  void dataSurvivesARestart() {
+    await(store.saveMessage(alice.id(), bob.id(), 1, "kept".getBytes(StandardCharsets.UTF_8), 1_700_000_000));
+    await(store.close());
+    store = Stores.create(vertx, options);
+    await(store.start());
+    assertThat(await(store.messages(bob.id(), alice.id(), 0, 10))).singleElement()
+        .satisfies(m -> assertThat(new String(m.msgData(), StandardCharsets.UTF_8)).isEqualTo("kept"));
+    assertThat(await(store.unreadCounts(bob.id()))).singleElement().satisfies(u -> assertThat(u.count()).isEqualTo(1));
+    assertThat(await(store.saveMessage(bob.id(), alice.id(), 1, new byte[] {'x'}, 1_700_000_001)).msgId()).isEqualTo(2);
+  }
+}

@@ -1,0 +1,126 @@
+package io.ttvertx.support;
+
+import io.ttvertx.config.StoreOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.mysqlclient.MySQLBuilder;
+import io.vertx.mysqlclient.MySQLConnectOptions;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisAPI;
+import io.vertx.sqlclient.Pool;
+import org.junit.jupiter.api.Assumptions;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+
+import static io.ttvertx.support.Await.await;
+
+/**
+ * A fresh MariaDB database (and an emptied Redis database) for one test class, on the local servers
+ * (127.0.0.1:3306 root without password, 127.0.0.1:6379). Skips the test unless "mysql" is among the
+ * stores named by the tt.test.stores system property.
+ */
+public final class MysqlTestDatabase {
+  public final String name;
+  public final int redisDatabase;
+  private final Vertx vertx;
+
+  private MysqlTestDatabase(Vertx vertx, String name, int redisDatabase) {
+    this.vertx = vertx;
+    this.name = name;
+    this.redisDatabase = redisDatabase;
+  }
+
+  public static boolean enabled(String store) {
+    return Arrays.asList(System.getProperty("tt.test.stores", "embedded,mysql").split(",")).contains(store);
+  }
+
+  /** An empty database; the store creates its tables. */
+  public static MysqlTestDatabase empty(Vertx vertx, int redisDatabase) {
+    Assumptions.assumeTrue(enabled(StoreOptions.MYSQL), "mysql store not selected (tt.test.stores)");
+    MysqlTestDatabase db = new MysqlTestDatabase(vertx, "tt_test_" + UUID.randomUUID().toString().substring(0, 8),
+        redisDatabase);
+    db.admin("CREATE DATABASE " + db.name + " DEFAULT CHARACTER SET utf8mb4");
+    db.flushRedis();
+    return db;
+  }
+
+  /** A database created by TeamTalk's own ttopen.sql (../shared/teamtalk/ttopen.sql). */
+  public static MysqlTestDatabase fromTeamTalkSchema(Vertx vertx, int redisDatabase) throws IOException,
+      InterruptedException {
+    Assumptions.assumeTrue(enabled(StoreOptions.MYSQL), "mysql store not selected (tt.test.stores)");
+    Path dump = Path.of(System.getProperty("user.dir"), "..", "shared", "teamtalk", "ttopen.sql").normalize();
+    if (!Files.exists(dump)) {
+      throw new IllegalStateException("TeamTalk's schema dump is missing: " + dump);
+    }
+    MysqlTestDatabase db = new MysqlTestDatabase(vertx, "tt_ttopen_" + UUID.randomUUID().toString().substring(0, 8),
+        redisDatabase);
+    String sql = Files.readString(dump, StandardCharsets.UTF_8)
+        .replace("DROP DATABASE IF EXISTS teamtalk;", "")
+        .replace("CREATE DATABASE teamtalk", "CREATE DATABASE " + db.name)
+        .replace("USE teamtalk;", "USE " + db.name + ";");
+    Path rewritten = Files.createTempFile("ttopen", ".sql");
+    Files.writeString(rewritten, sql);
+    String client = Files.exists(Path.of("/usr/bin/mariadb")) ? "mariadb" : "mysql";
+    Process load = new ProcessBuilder(client, "-h127.0.0.1", "-uroot")
+        .redirectInput(rewritten.toFile()).redirectErrorStream(true).start();
+    String output = new String(load.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (load.waitFor() != 0) {
+      throw new IllegalStateException("loading ttopen.sql failed: " + output);
+    }
+    db.flushRedis();
+    return db;
+  }
+
+  public StoreOptions storeOptions() {
+    return new StoreOptions().setType(StoreOptions.MYSQL).setMysqlDatabase(name).setRedisDatabase(redisDatabase);
+  }
+
+  /** Runs a statement in this database. */
+  public void execute(String sql) {
+    Pool pool = pool(name);
+    try {
+      await(pool.query(sql).execute());
+    } finally {
+      pool.close();
+    }
+  }
+
+  public void drop() {
+    admin("DROP DATABASE IF EXISTS " + name);
+    flushRedis();
+  }
+
+  private void admin(String sql) {
+    Pool pool = pool(null);
+    try {
+      await(pool.query(sql).execute());
+    } finally {
+      pool.close();
+    }
+  }
+
+  private Pool pool(String database) {
+    MySQLConnectOptions options = new MySQLConnectOptions().setHost("127.0.0.1").setPort(3306).setUser("root")
+        .setPassword("");
+    if (database != null) {
+      options.setDatabase(database);
+    }
+    return MySQLBuilder.pool().connectingTo(options).using(vertx).build();
+  }
+
+  private void flushRedis() {
+    Redis redis = Redis.createClient(vertx, "redis://127.0.0.1:6379/" + redisDatabase);
+    try {
+      await(RedisAPI.api(redis).flushdb(List.of()));
+    } finally {
+      redis.close();
+    }
+  }
+
+}
