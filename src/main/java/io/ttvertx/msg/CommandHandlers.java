@@ -21,23 +21,32 @@ abstract class CommandHandlers {
 
   /**
    * Sends {@code request} (whose user id the caller has already set to the logged-in user) to the db
-   * proxy and completes with its answer; the connection's pending-request count is kept for
-   * back-pressure. A failure is logged here.
+   * proxy and completes with its answer; a failure is logged here. Requests that change data run one
+   * after the other in the order the client sent them, and a read waits for the changes sent before
+   * it (a READ_ACK followed by UNREAD_CNT sees the count cleared; two messages keep their order).
+   * The connection's pending-request count is kept for back-pressure.
    */
-  protected Future<Buffer> ask(MsgConnection connection, Pdu pdu, int requestCommand, MessageLite request) {
+  protected Future<Buffer> ask(MsgConnection connection, Pdu pdu, int requestCommand, MessageLite request,
+                               boolean changesData) {
     connection.requestStarted();
-    return server.db().request(requestCommand, request).andThen(ar -> {
-      connection.requestFinished();
-      if (ar.failed()) {
-        log.warn("connection {} (user {}): {} failed in db proxy: {}", connection.id(), connection.userId(),
-            pdu.describe(), ar.cause().getMessage());
-      }
-    });
+    Future<Buffer> answer = connection.afterChanges()
+        .compose(v -> server.db().request(requestCommand, request))
+        .andThen(ar -> {
+          connection.requestFinished();
+          if (ar.failed()) {
+            log.warn("connection {} (user {}): {} failed in db proxy: {}", connection.id(), connection.userId(),
+                pdu.describe(), ar.cause().getMessage());
+          }
+        });
+    if (changesData) {
+      connection.changeSent(answer);
+    }
+    return answer;
   }
 
   /** Asks the db proxy and relays its answer to the client unchanged, as the response to {@code pdu}. */
   protected void forward(MsgConnection connection, Pdu pdu, MessageLite request, int replyService, int replyCommand) {
-    ask(connection, pdu, pdu.commandId(), request).onSuccess(answer ->
+    ask(connection, pdu, pdu.commandId(), request, false).onSuccess(answer ->
         connection.replyRaw(pdu, replyService, replyCommand, answer));
   }
 

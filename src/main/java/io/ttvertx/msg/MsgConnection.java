@@ -7,6 +7,7 @@ import io.ttvertx.protocol.Pdu;
 import io.ttvertx.protocol.PduParser;
 import io.ttvertx.proto.IMBaseDefine.OtherCmdID;
 import io.ttvertx.proto.IMBaseDefine.ServiceID;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
 import org.slf4j.Logger;
@@ -36,6 +37,7 @@ final class MsgConnection {
   private long lastReceivedAt;
   private int pendingRequests;
   private boolean pausedForPending;
+  private Future<Void> changes = Future.succeededFuture();
 
   MsgConnection(long id, NetSocket socket, MsgVerticle server) {
     this.id = id;
@@ -101,6 +103,16 @@ final class MsgConnection {
       pausedForPending = false;
       socket.resume();
     }
+  }
+
+  /** Completes once every data-changing request sent so far on this connection has been answered. */
+  Future<Void> afterChanges() {
+    return changes;
+  }
+
+  /** Records a data-changing request; later requests of this connection wait for it. */
+  void changeSent(Future<?> answer) {
+    changes = answer.transform(ar -> Future.succeededFuture());
   }
 
   /** Writes {@code frame} and closes once it is flushed (login refusal, logout, kick). */

@@ -220,6 +220,35 @@ public class ChatTest extends ServerTestBase {
     assertThat(ids).isEqualTo(java.util.stream.IntStream.rangeClosed(1, 3 * perSender).boxed().toList());
   }
 
+  @Test
+  void requestsOfOneConnectionTakeEffectInTheOrderSent() {
+    Session oscar = loginPc("oscar");
+    Session peggy = loginPc("peggy");
+    List<io.vertx.core.Future<io.ttvertx.protocol.Pdu>> acks = new java.util.ArrayList<>();
+    for (int i = 1; i <= 20; i++) {
+      acks.add(oscar.client().request(ServiceID.SID_MSG_VALUE, MessageCmdID.CID_MSG_DATA_VALUE,
+          IMMessage.IMMsgData.newBuilder().setFromUserId(0).setToSessionId(peggy.userId()).setMsgId(0).setCreateTime(0)
+              .setMsgType(IMBaseDefine.MsgType.MSG_TYPE_SINGLE_TEXT)
+              .setMsgData(com.google.protobuf.ByteString.copyFromUtf8("n" + i)).build()));
+    }
+    for (int i = 1; i <= 20; i++) {
+      IMMessage.IMMsgDataAck ack = io.ttvertx.client.TeamTalkClient.parse(io.ttvertx.support.Await.await(acks.get(i - 1)),
+          IMMessage.IMMsgDataAck.parser());
+      assertThat(ack.getMsgId()).isEqualTo(i);
+      IMMessage.IMMsgData copy = receiveMessage(peggy);
+      assertThat(copy.getMsgId()).isEqualTo(i);
+      assertThat(text(copy.getMsgData())).isEqualTo("n" + i);
+    }
+    // a read ack (no reply) followed at once by an unread request: the request sees the ack applied
+    peggy.client().send(ServiceID.SID_MSG_VALUE, MessageCmdID.CID_MSG_READ_ACK_VALUE,
+        IMMessage.IMMsgDataReadAck.newBuilder().setUserId(0).setSessionId(oscar.userId()).setMsgId(20)
+            .setSessionType(SessionType.SESSION_TYPE_SINGLE).build());
+    IMMessage.IMUnreadMsgCntRsp unread = ask(peggy.client(), ServiceID.SID_MSG_VALUE,
+        MessageCmdID.CID_MSG_UNREAD_CNT_REQUEST_VALUE, IMMessage.IMUnreadMsgCntReq.newBuilder().setUserId(0).build(),
+        MessageCmdID.CID_MSG_UNREAD_CNT_RESPONSE_VALUE, IMMessage.IMUnreadMsgCntRsp.parser());
+    assertThat(unread.getTotalCnt()).isZero();
+  }
+
   private static IMMessage.IMGetMsgListRsp msgList(Session session, int peer, int begin, int count) {
     return ask(session.client(), ServiceID.SID_MSG_VALUE, MessageCmdID.CID_MSG_LIST_REQUEST_VALUE,
         IMMessage.IMGetMsgListReq.newBuilder().setUserId(0).setSessionType(SessionType.SESSION_TYPE_SINGLE)

@@ -45,22 +45,22 @@ public final class EmbeddedStore extends SqlStore {
   @Override
   protected List<String> schema() {
     List<String> tables = new ArrayList<>(List.of(
-        "CREATE TABLE IF NOT EXISTS IMUser (id INT AUTO_INCREMENT PRIMARY KEY, sex TINYINT NOT NULL DEFAULT 0,"
+        "CREATE TABLE IF NOT EXISTS IMUser (id INT AUTO_INCREMENT PRIMARY KEY, sex INT NOT NULL DEFAULT 0,"
             + " name VARCHAR(32) NOT NULL DEFAULT '', domain VARCHAR(32) NOT NULL DEFAULT '',"
             + " nick VARCHAR(32) NOT NULL DEFAULT '', password VARCHAR(32) NOT NULL DEFAULT '',"
             + " salt VARCHAR(4) NOT NULL DEFAULT '', phone VARCHAR(11) NOT NULL DEFAULT '',"
             + " email VARCHAR(64) NOT NULL DEFAULT '', avatar VARCHAR(255) DEFAULT '', departId INT NOT NULL,"
-            + " status TINYINT DEFAULT 0, created INT NOT NULL, updated INT NOT NULL,"
-            + " push_shield_status TINYINT NOT NULL DEFAULT 0, sign_info VARCHAR(128) NOT NULL DEFAULT '')",
+            + " status INT DEFAULT 0, created INT NOT NULL, updated INT NOT NULL,"
+            + " push_shield_status INT NOT NULL DEFAULT 0, sign_info VARCHAR(128) NOT NULL DEFAULT '')",
         "CREATE INDEX IF NOT EXISTS idx_user_name ON IMUser (name)",
         "CREATE TABLE IF NOT EXISTS IMDepart (id INT AUTO_INCREMENT PRIMARY KEY,"
             + " departName VARCHAR(64) NOT NULL DEFAULT '', priority INT NOT NULL DEFAULT 0, parentId INT NOT NULL,"
             + " status INT NOT NULL DEFAULT 0, created INT NOT NULL, updated INT NOT NULL)",
         "CREATE TABLE IF NOT EXISTS IMRelationShip (id INT AUTO_INCREMENT PRIMARY KEY, smallId INT NOT NULL,"
-            + " bigId INT NOT NULL, status TINYINT DEFAULT 0, created INT NOT NULL DEFAULT 0,"
+            + " bigId INT NOT NULL, status INT DEFAULT 0, created INT NOT NULL DEFAULT 0,"
             + " updated INT NOT NULL DEFAULT 0, CONSTRAINT uq_relation UNIQUE (smallId, bigId))",
         "CREATE TABLE IF NOT EXISTS IMRecentSession (id INT AUTO_INCREMENT PRIMARY KEY, userId INT NOT NULL,"
-            + " peerId INT NOT NULL, type TINYINT DEFAULT 0, status TINYINT DEFAULT 0, created INT NOT NULL DEFAULT 0,"
+            + " peerId INT NOT NULL, type INT DEFAULT 0, status INT DEFAULT 0, created INT NOT NULL DEFAULT 0,"
             + " updated INT NOT NULL DEFAULT 0, CONSTRAINT uq_session UNIQUE (userId, peerId, type))",
         "CREATE INDEX IF NOT EXISTS idx_session_user ON IMRecentSession (userId, status, updated)",
         "CREATE TABLE IF NOT EXISTS IMAudio (id INT AUTO_INCREMENT PRIMARY KEY, fromId INT NOT NULL,"
@@ -73,7 +73,7 @@ public final class EmbeddedStore extends SqlStore {
     for (int i = 0; i < MESSAGE_TABLES; i++) {
       tables.add("CREATE TABLE IF NOT EXISTS IMMessage_" + i + " (id INT AUTO_INCREMENT PRIMARY KEY,"
           + " relateId INT NOT NULL, fromId INT NOT NULL, toId INT NOT NULL, msgId INT NOT NULL,"
-          + " content VARCHAR(4096) DEFAULT '', type TINYINT NOT NULL DEFAULT 1, status TINYINT NOT NULL DEFAULT 0,"
+          + " content VARCHAR(4096) DEFAULT '', type INT NOT NULL DEFAULT 1, status INT NOT NULL DEFAULT 0,"
           + " updated INT NOT NULL, created INT NOT NULL, CONSTRAINT uq_message_" + i + " UNIQUE (relateId, msgId))");
     }
     return tables;
