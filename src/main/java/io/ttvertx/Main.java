@@ -83,17 +83,19 @@ public final class Main {
 
   private static void runServer(ServerOptions options) {
     Vertx vertx = Vertx.vertx();
+    ServerDeployer deployer = new ServerDeployer(vertx, options);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log.info("shutting down");
-      vertx.close().onComplete(ar -> stopped.countDown());
+      // roles stop in the reverse order of their start: msg closes its connections while route and db still run
+      deployer.undeploy().eventually(vertx::close).onComplete(ar -> stopped.countDown());
       try {
         stopped.await(30, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
     }, "tt-shutdown"));
-    new ServerDeployer(vertx, options).deploy().onComplete(ar -> {
+    deployer.deploy().onComplete(ar -> {
       if (ar.succeeded()) {
         log.info("tt-vertx started on the {} store", options.store().type());
       } else {

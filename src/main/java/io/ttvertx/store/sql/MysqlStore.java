@@ -21,6 +21,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * MySQL/MariaDB through vertx-mysql-client plus Redis, laid out exactly as TeamTalk's db_proxy_server
@@ -38,6 +40,7 @@ public final class MysqlStore extends SqlStore {
   private final StoreOptions options;
   private Redis redisClient;
   private RedisAPI redis;
+  private final Set<Integer> checkedCounters = ConcurrentHashMap.newKeySet();
 
   public MysqlStore(Vertx vertx, StoreOptions options) {
     this.vertx = vertx;
@@ -152,24 +155,23 @@ public final class MysqlStore extends SqlStore {
   }
 
   /**
-   * The next id of the conversation, from TeamTalk's Redis counter. A counter that restarts at 1 over
-   * existing messages (Redis lost its data) is first moved past the stored maximum.
+   * The next id of the conversation, from TeamTalk's Redis counter. The first time this process uses
+   * a conversation, a missing counter (Redis lost its data) is set, if still missing, to the largest
+   * stored id, so new ids never repeat old ones.
    */
   private Future<Integer> nextMsgId(int relateId) {
     String key = "msg_id_" + relateId;
-    return redis.incr(key).compose(response -> {
-      int id = response.toInteger();
-      if (id != 1) {
-        return Future.succeededFuture(id);
-      }
-      return pool.preparedQuery("SELECT MAX(msgId) FROM " + messageTable(relateId) + " WHERE relateId = ?")
-          .execute(Tuple.of(relateId)).compose(rows -> {
-            Object max = rows.iterator().next().getValue(0);
-            int stored = max == null ? 0 : ((Number) max).intValue();
-            return stored == 0 ? Future.succeededFuture(1)
-                : redis.incrby(key, Integer.toString(stored)).map(Response::toInteger);
-          });
-    });
+    Future<Void> checked = checkedCounters.contains(relateId) ? Future.succeededFuture()
+        : pool.preparedQuery("SELECT MAX(msgId) FROM " + messageTable(relateId) + " WHERE relateId = ?")
+            .execute(Tuple.of(relateId))
+            .compose(rows -> {
+              Object max = rows.iterator().next().getValue(0);
+              int stored = max == null ? 0 : ((Number) max).intValue();
+              return stored == 0 ? Future.<Void>succeededFuture()
+                  : redis.set(List.of(key, Integer.toString(stored), "NX")).<Void>mapEmpty();
+            })
+            .onSuccess(v -> checkedCounters.add(relateId));
+    return checked.compose(v -> redis.incr(key)).map(Response::toInteger);
   }
 
   /** The id is ours once INCR gave it: retrying the insert with it keeps ids free of gaps. */
