@@ -6,6 +6,7 @@ import io.ttvertx.protocol.PduParser;
 import io.ttvertx.proto.IMBaseDefine;
 import io.ttvertx.proto.IMLogin;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -36,6 +37,7 @@ public final class TeamTalkClient {
   private final ArrayDeque<Pdu> pushes = new ArrayDeque<>();
   private final List<PushWaiter> pushWaiters = new ArrayList<>();
   private final Promise<Void> closed = Promise.promise();
+  private Handler<Pdu> pushHandler;
   private int nextSeq = 1;
 
   private record PushWaiter(int commandId, Promise<Pdu> promise) {
@@ -129,6 +131,15 @@ public final class TeamTalkClient {
     return promise.future();
   }
 
+  /**
+   * Hands every unprompted frame to {@code handler} instead of queueing it (for long-running clients
+   * such as the load generator, whose queue would otherwise grow without bound).
+   */
+  public synchronized TeamTalkClient pushHandler(Handler<Pdu> handler) {
+    this.pushHandler = handler;
+    return this;
+  }
+
   /** Unprompted frames received and not yet taken. */
   public synchronized List<Pdu> pendingPushes() {
     return List.copyOf(pushes);
@@ -150,6 +161,10 @@ public final class TeamTalkClient {
     Promise<Pdu> waiting = pdu.seq() == 0 ? null : pending.remove(pdu.seq());
     if (waiting != null) {
       waiting.complete(pdu);
+      return;
+    }
+    if (pushHandler != null) {
+      pushHandler.handle(pdu);
       return;
     }
     for (Iterator<PushWaiter> it = pushWaiters.iterator(); it.hasNext(); ) {

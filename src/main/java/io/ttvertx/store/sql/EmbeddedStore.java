@@ -14,14 +14,15 @@ import io.vertx.sqlclient.Tuple;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The embedded store: an H2 file database (MySQL mode) through vertx-jdbc-client, with TeamTalk's
  * tables. The counters TeamTalk keeps in Redis live in two tables here: tt_msg_counter (next message
- * id per relation) and tt_unread (unread count per receiver and sender). A message, its id, its unread
- * count and both recent sessions are written in one transaction; H2 runs with WRITE_DELAY=0 so a
+ * id per relation) and tt_unread (unread count per receiver and sender). Messages are written in batches,
+ * each with its ids, unread counts and recent sessions in one transaction; H2 runs with WRITE_DELAY=0 so a
  * committed message is on disk when the future completes.
  */
 public final class EmbeddedStore extends SqlStore {
@@ -87,21 +88,38 @@ public final class EmbeddedStore extends SqlStore {
     });
   }
 
+  /**
+   * One transaction per batch: the batch's conversation counters are locked and advanced, the
+   * messages inserted, the unread counts and recent sessions updated, then one commit (which H2, with
+   * WRITE_DELAY=0, writes to disk before it returns).
+   */
   @Override
-  protected Future<MessageRecord> storeMessage(int relateId, int fromUserId, int toUserId, int msgType,
-                                               byte[] msgData, int createTime) {
-    // the counter row stays locked until commit, so concurrent senders in one conversation get 1, 2, 3...
-    return pool.withTransaction(conn -> conn.preparedQuery("INSERT INTO tt_msg_counter (relateId, msgId) VALUES (?, 1)"
-                + " ON DUPLICATE KEY UPDATE msgId = msgId + 1").execute(Tuple.of(relateId))
-        .compose(v -> conn.preparedQuery("SELECT msgId FROM tt_msg_counter WHERE relateId = ?")
-            .execute(Tuple.of(relateId)))
-        .map(rows -> rows.iterator().next().getInteger(0))
-        .compose(msgId -> insertMessage(conn, relateId, msgId, fromUserId, toUserId, msgType, msgData, createTime))
-        .compose(message -> conn.preparedQuery("INSERT INTO tt_unread (userId, peerId, cnt) VALUES (?, ?, 1)"
-                + " ON DUPLICATE KEY UPDATE cnt = cnt + 1").execute(Tuple.of(toUserId, fromUserId))
-            .compose(v -> touchSession(conn, fromUserId, toUserId, SESSION_TYPE_SINGLE, createTime))
-            .compose(v -> touchSession(conn, toUserId, fromUserId, SESSION_TYPE_SINGLE, createTime))
-            .map(v -> message)));
+  protected Future<List<MessageRecord>> writeBatch(List<PendingMessage> batch) {
+    List<Integer> relateIds = batch.stream().map(PendingMessage::relateId).toList();
+    List<Object> distinct = new ArrayList<>(new LinkedHashSet<>(relateIds));
+    return pool.withTransaction(conn -> conn.preparedQuery("SELECT relateId, msgId FROM tt_msg_counter WHERE relateId IN ("
+            + placeholders(distinct.size()) + ") FOR UPDATE").execute(Tuple.wrap(distinct))
+        .compose(rows -> {
+          Map<Integer, Integer> last = new HashMap<>();
+          rows.forEach(row -> last.put(row.getInteger(0), row.getInteger(1)));
+          int[] ids = new int[batch.size()];
+          for (int i = 0; i < ids.length; i++) {
+            ids[i] = last.merge(relateIds.get(i), 1, Integer::sum);
+          }
+          List<MessageRecord> records = withIds(batch, ids);
+          List<Tuple> counters = new ArrayList<>();
+          last.forEach((relateId, msgId) -> counters.add(Tuple.of(relateId, msgId, msgId)));
+          List<Tuple> unread = new ArrayList<>();
+          unreadIncrements(records).forEach((to, byFrom) -> byFrom.forEach((from, count) ->
+              unread.add(Tuple.of(to, from, count, count))));
+          return conn.preparedQuery("INSERT INTO tt_msg_counter (relateId, msgId) VALUES (?, ?)"
+                  + " ON DUPLICATE KEY UPDATE msgId = ?").executeBatch(counters)
+              .compose(v -> insertMessages(conn, records, relateIds))
+              .compose(v -> conn.preparedQuery("INSERT INTO tt_unread (userId, peerId, cnt) VALUES (?, ?, ?)"
+                  + " ON DUPLICATE KEY UPDATE cnt = cnt + ?").executeBatch(unread))
+              .compose(v -> touchSessions(conn, records))
+              .map(v -> records);
+        }));
   }
 
   @Override

@@ -9,8 +9,9 @@ import io.vertx.mysqlclient.MySQLClient;
 import io.vertx.mysqlclient.MySQLConnectOptions;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
+import io.vertx.redis.client.Command;
 import io.vertx.redis.client.RedisOptions;
-import io.vertx.redis.client.Response;
+import io.vertx.redis.client.Request;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
@@ -18,7 +19,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -143,49 +146,76 @@ public final class MysqlStore extends SqlStore {
         .map(rows -> rows.property(MySQLClient.LAST_INSERTED_ID).intValue());
   }
 
-  @Override
-  protected Future<MessageRecord> storeMessage(int relateId, int fromUserId, int toUserId, int msgType,
-                                               byte[] msgData, int createTime) {
-    return nextMsgId(relateId)
-        .compose(msgId -> insertWithRetry(relateId, msgId, fromUserId, toUserId, msgType, msgData, createTime, 1))
-        .compose(message -> redis.hincrby("unread_" + toUserId, Integer.toString(fromUserId), "1")
-            .compose(v -> touchSession(pool, fromUserId, toUserId, SESSION_TYPE_SINGLE, createTime))
-            .compose(v -> touchSession(pool, toUserId, fromUserId, SESSION_TYPE_SINGLE, createTime))
-            .map(v -> message));
-  }
-
   /**
-   * The next id of the conversation, from TeamTalk's Redis counter. The first time this process uses
-   * a conversation, a missing counter (Redis lost its data) is set, if still missing, to the largest
-   * stored id, so new ids never repeat old ones.
+   * A batch takes its ids from TeamTalk's Redis counters (one pipelined INCRBY per conversation), is
+   * written in one MySQL transaction (messages and recent sessions; one commit for the batch) and is
+   * then counted unread in Redis (pipelined HINCRBY). Ids taken are kept if the transaction has to be
+   * retried, so no gap appears in normal operation.
    */
-  private Future<Integer> nextMsgId(int relateId) {
-    String key = "msg_id_" + relateId;
-    Future<Void> checked = checkedCounters.contains(relateId) ? Future.succeededFuture()
-        : pool.preparedQuery("SELECT MAX(msgId) FROM " + messageTable(relateId) + " WHERE relateId = ?")
-            .execute(Tuple.of(relateId))
-            .compose(rows -> {
-              Object max = rows.iterator().next().getValue(0);
-              int stored = max == null ? 0 : ((Number) max).intValue();
-              return stored == 0 ? Future.<Void>succeededFuture()
-                  : redis.set(List.of(key, Integer.toString(stored), "NX")).<Void>mapEmpty();
-            })
-            .onSuccess(v -> checkedCounters.add(relateId));
-    return checked.compose(v -> redis.incr(key)).map(Response::toInteger);
+  @Override
+  protected Future<List<MessageRecord>> writeBatch(List<PendingMessage> batch) {
+    List<Integer> relateIds = batch.stream().map(PendingMessage::relateId).toList();
+    Map<Integer, Integer> perRelation = new LinkedHashMap<>();
+    relateIds.forEach(relateId -> perRelation.merge(relateId, 1, Integer::sum));
+    return restoreLostCounters(perRelation.keySet())
+        .compose(v -> redisClient.batch(perRelation.entrySet().stream()
+            .map(e -> Request.cmd(Command.INCRBY).arg("msg_id_" + e.getKey()).arg(e.getValue())).toList()))
+        .compose(responses -> {
+          Map<Integer, Integer> next = new HashMap<>();
+          int i = 0;
+          for (Map.Entry<Integer, Integer> entry : perRelation.entrySet()) {
+            next.put(entry.getKey(), responses.get(i++).toInteger() - entry.getValue() + 1);
+          }
+          int[] ids = new int[batch.size()];
+          for (int m = 0; m < ids.length; m++) {
+            int relateId = relateIds.get(m);
+            ids[m] = next.get(relateId);
+            next.put(relateId, ids[m] + 1);
+          }
+          List<MessageRecord> records = withIds(batch, ids);
+          return writeWithRetry(records, relateIds, 1).compose(v -> {
+            List<Request> unread = new ArrayList<>();
+            unreadIncrements(records).forEach((to, byFrom) -> byFrom.forEach((from, count) ->
+                unread.add(Request.cmd(Command.HINCRBY).arg("unread_" + to).arg(from).arg(count))));
+            return redisClient.batch(unread);
+          }).map(v -> records);
+        });
   }
 
-  /** The id is ours once INCR gave it: retrying the insert with it keeps ids free of gaps. */
-  private Future<MessageRecord> insertWithRetry(int relateId, int msgId, int fromUserId, int toUserId, int msgType,
-                                                byte[] msgData, int createTime, int attempt) {
-    return insertMessage(pool, relateId, msgId, fromUserId, toUserId, msgType, msgData, createTime)
+  private Future<Void> writeWithRetry(List<MessageRecord> records, List<Integer> relateIds, int attempt) {
+    return pool.<Void>withTransaction(conn -> insertMessages(conn, records, relateIds)
+            .compose(v -> touchSessions(conn, records)))
         .recover(failure -> {
           if (attempt >= INSERT_ATTEMPTS) {
             return Future.failedFuture(failure);
           }
-          log.warn("storing message {} of relation {} failed (attempt {}): {}", msgId, relateId, attempt,
+          log.warn("storing a batch of {} messages failed (attempt {}): {}", records.size(), attempt,
               failure.getMessage());
-          return insertWithRetry(relateId, msgId, fromUserId, toUserId, msgType, msgData, createTime, attempt + 1);
+          return writeWithRetry(records, relateIds, attempt + 1);
         });
+  }
+
+  /**
+   * The first time this process uses a conversation, a missing Redis counter (Redis lost its data) is
+   * set, if still missing, to the largest stored id, so new ids never repeat old ones.
+   */
+  private Future<Void> restoreLostCounters(Collection<Integer> relateIds) {
+    List<Future<?>> checks = new ArrayList<>();
+    for (int relateId : relateIds) {
+      if (checkedCounters.contains(relateId)) {
+        continue;
+      }
+      checks.add(pool.preparedQuery("SELECT MAX(msgId) FROM " + messageTable(relateId) + " WHERE relateId = ?")
+          .execute(Tuple.of(relateId))
+          .compose(rows -> {
+            Object max = rows.iterator().next().getValue(0);
+            int stored = max == null ? 0 : ((Number) max).intValue();
+            return stored == 0 ? Future.<Void>succeededFuture()
+                : redis.set(List.of("msg_id_" + relateId, Integer.toString(stored), "NX")).<Void>mapEmpty();
+          })
+          .onSuccess(v -> checkedCounters.add(relateId)));
+    }
+    return Future.all(checks).mapEmpty();
   }
 
   @Override

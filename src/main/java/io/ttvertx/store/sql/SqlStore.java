@@ -9,6 +9,7 @@ import io.ttvertx.store.StoreException;
 import io.ttvertx.store.UnreadRecord;
 import io.ttvertx.store.UserRecord;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -18,6 +19,7 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -41,6 +43,8 @@ public abstract class SqlStore implements Store {
   static final int MAX_RECENT_SESSIONS = 100;
   static final int IN_CHUNK = 500;
   static final String DEFAULT_DEPARTMENT = "Default";
+  static final int MAX_BATCH = 1000;
+  static final int ROWS_PER_INSERT = 250;
 
   private static final String USER_COLUMNS =
       "id, name, domain, nick, sex, phone, email, avatar, departId, status, sign_info, updated";
@@ -48,6 +52,8 @@ public abstract class SqlStore implements Store {
   private static final String MESSAGE_COLUMNS = "msgId, fromId, toId, created, type, content";
 
   protected Pool pool;
+  private final ArrayDeque<Queued> writeQueue = new ArrayDeque<>();
+  private boolean writing;
   /** Relation ids by (smallId, bigId); relations are never deleted, so caching them is safe. */
   private final Map<Long, Integer> relations = new ConcurrentHashMap<>();
 
@@ -62,9 +68,12 @@ public abstract class SqlStore implements Store {
   /** Runs an INSERT and returns the generated auto-increment id. */
   protected abstract Future<Integer> insertReturningId(SqlClient client, String sql, Tuple params);
 
-  /** Allocates the message id and stores the message (see {@link Store#saveMessage}). */
-  protected abstract Future<MessageRecord> storeMessage(int relateId, int fromUserId, int toUserId, int msgType,
-                                                        byte[] msgData, int createTime);
+  /**
+   * Durably stores a batch of messages: allocates their ids (in the batch's order within each
+   * conversation), writes them, counts them unread and touches both users' recent sessions. Completes
+   * with the stored messages in the batch's order.
+   */
+  protected abstract Future<List<MessageRecord>> writeBatch(List<PendingMessage> batch);
 
   /** Unread counts of {@code userId}, by peer, for single sessions. */
   protected abstract Future<Map<Integer, Integer>> unreadByPeer(int userId);
@@ -163,10 +172,50 @@ public abstract class SqlStore implements Store {
 
   // ---- messages
 
+  /** A message waiting for the next batch write. */
+  protected record PendingMessage(int relateId, int fromUserId, int toUserId, int msgType, byte[] msgData,
+                                  int createTime) {
+  }
+
+  private record Queued(PendingMessage message, Promise<MessageRecord> promise) {
+  }
+
+  /**
+   * Messages are written in batches, one batch at a time per store (group commit): while a batch is
+   * being made durable the next one gathers, so one commit serves many senders and the ids of one
+   * conversation are allocated by one writer.
+   */
   @Override
   public Future<MessageRecord> saveMessage(int fromUserId, int toUserId, int msgType, byte[] msgData, int createTime) {
-    return relation(fromUserId, toUserId, true)
-        .compose(relateId -> storeMessage(relateId, fromUserId, toUserId, msgType, msgData, createTime));
+    return relation(fromUserId, toUserId, true).compose(relateId -> {
+      Promise<MessageRecord> promise = Promise.promise();
+      writeQueue.add(new Queued(new PendingMessage(relateId, fromUserId, toUserId, msgType, msgData, createTime),
+          promise));
+      writeNextBatch();
+      return promise.future();
+    });
+  }
+
+  private void writeNextBatch() {
+    if (writing || writeQueue.isEmpty()) {
+      return;
+    }
+    writing = true;
+    List<Queued> batch = new ArrayList<>(Math.min(writeQueue.size(), MAX_BATCH));
+    while (batch.size() < MAX_BATCH && !writeQueue.isEmpty()) {
+      batch.add(writeQueue.poll());
+    }
+    writeBatch(batch.stream().map(Queued::message).toList()).onComplete(ar -> {
+      writing = false;
+      for (int i = 0; i < batch.size(); i++) {
+        if (ar.succeeded()) {
+          batch.get(i).promise().complete(ar.result().get(i));
+        } else {
+          batch.get(i).promise().fail(ar.cause());
+        }
+      }
+      writeNextBatch();
+    });
   }
 
   @Override
@@ -416,36 +465,113 @@ public abstract class SqlStore implements Store {
     return "IMMessage_" + (relateId % MESSAGE_TABLES);
   }
 
-  /** Inserts the message row (and, for audio, its IMAudio row and bytes) through {@code client}. */
-  protected Future<MessageRecord> insertMessage(SqlClient client, int relateId, int msgId, int fromUserId,
-                                                int toUserId, int msgType, byte[] msgData, int createTime) {
-    Future<String> content = AudioContent.isAudio(msgType)
-        ? insertAudio(client, fromUserId, toUserId, msgData, createTime).map(String::valueOf)
-        : Future.succeededFuture(new String(msgData, StandardCharsets.UTF_8));
-    return content.compose(text -> client.preparedQuery("INSERT INTO " + messageTable(relateId)
-                + " (relateId, fromId, toId, msgId, content, type, status, updated, created)"
-                + " VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)")
-            .execute(Tuple.of(relateId, fromUserId, toUserId, msgId, text, msgType, createTime, createTime)))
-        .map(rows -> new MessageRecord(msgId, fromUserId, toUserId, createTime, msgType, msgData));
+  /**
+   * Inserts the message rows of a batch through {@code client}, several rows per statement; audio
+   * messages first get their IMAudio row and bytes, and their content is the audio id (as in TeamTalk).
+   */
+  protected Future<Void> insertMessages(SqlClient client, List<MessageRecord> messages, List<Integer> relateIds) {
+    List<Future<String>> contents = new ArrayList<>(messages.size());
+    Future<Void> audioDone = Future.succeededFuture();
+    for (MessageRecord message : messages) {
+      if (AudioContent.isAudio(message.msgType())) {
+        Promise<String> content = Promise.promise();
+        audioDone = audioDone.compose(v -> insertAudio(client, message).map(String::valueOf)
+            .onComplete(content).mapEmpty());
+        contents.add(content.future());
+      } else {
+        contents.add(Future.succeededFuture(new String(message.msgData(), StandardCharsets.UTF_8)));
+      }
+    }
+    return audioDone.compose(v -> {
+      Map<String, List<Tuple>> rowsByTable = new LinkedHashMap<>();
+      for (int i = 0; i < messages.size(); i++) {
+        MessageRecord m = messages.get(i);
+        int relateId = relateIds.get(i);
+        rowsByTable.computeIfAbsent(messageTable(relateId), t -> new ArrayList<>()).add(Tuple.of(relateId,
+            m.fromUserId(), m.toUserId(), m.msgId(), contents.get(i).result(), m.msgType(), m.createTime(),
+            m.createTime()));
+      }
+      List<Future<?>> inserts = new ArrayList<>();
+      rowsByTable.forEach((table, rows) -> {
+        for (int from = 0; from < rows.size(); from += ROWS_PER_INSERT) {
+          List<Tuple> chunk = rows.subList(from, Math.min(rows.size(), from + ROWS_PER_INSERT));
+          inserts.add(client.preparedQuery("INSERT INTO " + table
+                  + " (relateId, fromId, toId, msgId, content, type, status, updated, created) VALUES "
+                  + String.join(", ", java.util.Collections.nCopies(chunk.size(), "(?, ?, ?, ?, ?, ?, 0, ?, ?)")))
+              .execute(flatten(chunk)));
+        }
+      });
+      return Future.all(inserts).mapEmpty();
+    });
   }
 
-  private Future<Integer> insertAudio(SqlClient client, int fromUserId, int toUserId, byte[] msgData, int createTime) {
-    AudioContent audio = AudioContent.split(msgData);
+  private Future<Integer> insertAudio(SqlClient client, MessageRecord message) {
+    AudioContent audio = AudioContent.split(message.msgData());
     return insertReturningId(client, "INSERT INTO IMAudio (fromId, toId, path, size, duration, created)"
             + " VALUES (?, ?, '', ?, ?, ?)",
-        Tuple.of(fromUserId, toUserId, audio.data().length, audio.duration(), createTime))
+        Tuple.of(message.fromUserId(), message.toUserId(), audio.data().length, audio.duration(),
+            message.createTime()))
         .compose(id -> client.preparedQuery("INSERT INTO tt_audio_data (audioId, data) VALUES (?, ?)")
             .execute(Tuple.of(id, Buffer.buffer(audio.data()))).map(rows -> id));
   }
 
-  /** Makes the conversation the latest session of {@code userId}, un-removing it (TeamTalk SessionModel). */
-  protected Future<Void> touchSession(SqlClient client, int userId, int peerId, int type, int time) {
+  /**
+   * Makes each conversation of the batch the latest session of both its users, un-removing it
+   * (TeamTalk SessionModel): an update of the existing rows, then an insert of the missing ones.
+   */
+  protected Future<Void> touchSessions(SqlClient client, List<MessageRecord> messages) {
+    Map<Long, int[]> latest = new LinkedHashMap<>();
+    for (MessageRecord m : messages) {
+      for (int[] pair : new int[][] {{m.fromUserId(), m.toUserId()}, {m.toUserId(), m.fromUserId()}}) {
+        long key = ((long) pair[0] << 32) | (pair[1] & 0xffffffffL);
+        int[] known = latest.get(key);
+        if (known == null || known[2] < m.createTime()) {
+          latest.put(key, new int[] {pair[0], pair[1], m.createTime()});
+        }
+      }
+    }
+    List<Tuple> updates = new ArrayList<>();
+    List<Tuple> inserts = new ArrayList<>();
+    for (int[] session : latest.values()) {
+      updates.add(Tuple.of(session[2], session[0], session[1]));
+      inserts.add(Tuple.of(session[0], session[1], session[2], session[2], session[0], session[1]));
+    }
     return client.preparedQuery("UPDATE IMRecentSession SET status = 0, updated = ? WHERE userId = ? AND peerId = ?"
-            + " AND type = ?")
-        .execute(Tuple.of(time, userId, peerId, type))
-        .compose(rows -> rows.rowCount() > 0 ? Future.succeededFuture() : client.preparedQuery(
-                "INSERT INTO IMRecentSession (userId, peerId, type, status, created, updated) VALUES (?, ?, ?, 0, ?, ?)")
-            .execute(Tuple.of(userId, peerId, type, time, time)).mapEmpty());
+            + " AND type = " + SESSION_TYPE_SINGLE).executeBatch(updates)
+        .compose(v -> client.preparedQuery("INSERT INTO IMRecentSession (userId, peerId, type, status, created, updated)"
+                + " SELECT ?, ?, " + SESSION_TYPE_SINGLE + ", 0, ?, ? FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM"
+                + " IMRecentSession WHERE userId = ? AND peerId = ? AND type = " + SESSION_TYPE_SINGLE + ")")
+            .executeBatch(inserts))
+        .mapEmpty();
+  }
+
+  /** Unread increments of a batch: receiver -> sender -> messages. */
+  protected static Map<Integer, Map<Integer, Integer>> unreadIncrements(List<MessageRecord> messages) {
+    Map<Integer, Map<Integer, Integer>> increments = new LinkedHashMap<>();
+    for (MessageRecord m : messages) {
+      increments.computeIfAbsent(m.toUserId(), u -> new LinkedHashMap<>()).merge(m.fromUserId(), 1, Integer::sum);
+    }
+    return increments;
+  }
+
+  /** The batch's messages with the ids the backend allocated. */
+  protected static List<MessageRecord> withIds(List<PendingMessage> batch, int[] ids) {
+    List<MessageRecord> records = new ArrayList<>(batch.size());
+    for (int i = 0; i < batch.size(); i++) {
+      PendingMessage m = batch.get(i);
+      records.add(new MessageRecord(ids[i], m.fromUserId(), m.toUserId(), m.createTime(), m.msgType(), m.msgData()));
+    }
+    return records;
+  }
+
+  private static Tuple flatten(List<Tuple> rows) {
+    List<Object> values = new ArrayList<>(rows.size() * 8);
+    for (Tuple row : rows) {
+      for (int i = 0; i < row.size(); i++) {
+        values.add(row.getValue(i));
+      }
+    }
+    return Tuple.wrap(values);
   }
 
   private Future<MessageRecord> latestMessage(int relateId) {

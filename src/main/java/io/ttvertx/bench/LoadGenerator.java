@@ -1,0 +1,240 @@
+package io.ttvertx.bench;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * Drives a tt-vertx (or TeamTalk) msg server the way TeamTalk clients use it, over TCP, and prints
+ * what it measured: logins/s, delivered messages/s, send-to-receipt latency percentiles, and the
+ * acknowledged messages that arrived twice or never. Idle mode holds logged-in connections and reports
+ * the server's memory per connection. Stops by itself after the configured duration.
+ */
+public final class LoadGenerator {
+  private final LoadOptions options;
+  private final Vertx vertx;
+  private final List<LoadWorker> workers = new ArrayList<>();
+
+  private LoadGenerator(LoadOptions options) {
+    this.options = options;
+    this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(options.eventLoops));
+  }
+
+  public static void main(String[] args) throws Exception {
+    LoadOptions options;
+    try {
+      options = LoadOptions.parse(args);
+    } catch (IllegalArgumentException e) {
+      if (!e.getMessage().isEmpty()) {
+        System.err.println(e.getMessage());
+      }
+      System.err.println(LoadOptions.USAGE);
+      System.exit(2);
+      return;
+    }
+    if (options.writeCsv != null) {
+      writeCsv(options);
+      return;
+    }
+    LoadGenerator generator = new LoadGenerator(options);
+    try {
+      generator.run();
+    } finally {
+      generator.vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  private static void writeCsv(LoadOptions options) throws IOException {
+    StringBuilder csv = new StringBuilder("name,password,nick,depart\n");
+    for (int i = 0; i < options.users; i++) {
+      csv.append(options.userName(i)).append(',').append(options.password).append(",Load ").append(i)
+          .append(",Load\n");
+    }
+    Files.writeString(Path.of(options.writeCsv), csv);
+    System.out.println("wrote " + options.users + " users to " + options.writeCsv);
+  }
+
+  private void run() throws Exception {
+    String host = options.host;
+    int port = options.port;
+    if (options.loginUrl != null) {
+      URI uri = URI.create(options.loginUrl);
+      JsonObject answer = await(vertx.createHttpClient()
+          .request(io.vertx.core.http.HttpMethod.GET, uri.getPort(), uri.getHost(), uri.getPath())
+          .compose(request -> request.send()).compose(response -> response.body()).map(body -> body.toJsonObject()));
+      if (answer.getInteger("code") != 0) {
+        throw new IllegalStateException("login server answered " + answer.encode());
+      }
+      host = answer.getString("priorIP");
+      port = Integer.parseInt(answer.getString("port"));
+    }
+    int workerCount = Math.max(1, options.eventLoops);
+    List<List<Integer>> slices = new ArrayList<>();
+    for (int i = 0; i < workerCount; i++) {
+      slices.add(new ArrayList<>());
+    }
+    for (int i = 0; i < options.users; i++) {
+      slices.get((i / 2) % workerCount).add(i);
+    }
+    for (List<Integer> slice : slices) {
+      LoadWorker worker = new LoadWorker(options, slice.stream().mapToInt(Integer::intValue).toArray(), workerCount);
+      await(vertx.deployVerticle(worker));
+      workers.add(worker);
+    }
+    MemorySample before = options.serverPid > 0 ? MemorySample.of(options.serverPid) : null;
+
+    System.out.printf(Locale.ROOT, "logging in %d users at %s:%d (%d at a time)%n", options.users, host, port,
+        options.loginConcurrency);
+    long loginStart = System.nanoTime();
+    String msgHost = host;
+    int msgPort = port;
+    await(Future.all(onWorkers(worker -> worker.loginAll(msgHost, msgPort,
+        Math.max(1, options.loginConcurrency / workerCount)))));
+    double loginSeconds = (System.nanoTime() - loginStart) / 1e9;
+    int loggedIn = workers.stream().mapToInt(w -> w.stats.loginsOk).sum();
+    int failed = workers.stream().mapToInt(w -> w.stats.loginsFailed).sum();
+    System.out.printf(Locale.ROOT, "logins: %d ok, %d failed in %.2f s = %.0f logins/s%n", loggedIn, failed,
+        loginSeconds, loggedIn / loginSeconds);
+
+    if (options.mode.equals("idle")) {
+      runIdle(before, loggedIn);
+    } else {
+      runChat();
+    }
+    await(Future.all(onWorkers(LoadWorker::closeAll)));
+  }
+
+  private void runIdle(MemorySample before, int loggedIn) throws Exception {
+    if (before != null) {
+      MemorySample after = MemorySample.of(options.serverPid);
+      System.out.printf(Locale.ROOT, "server memory: RSS %.1f MiB -> %.1f MiB, heap after GC %.1f MiB -> %.1f MiB%n",
+          before.rssBytes / 1048576.0, after.rssBytes / 1048576.0, before.heapBytes / 1048576.0,
+          after.heapBytes / 1048576.0);
+      System.out.printf(Locale.ROOT, "per connection: RSS %.1f KiB, heap %.1f KiB (%d connections)%n",
+          (after.rssBytes - before.rssBytes) / 1024.0 / loggedIn, (after.heapBytes - before.heapBytes) / 1024.0 / loggedIn,
+          loggedIn);
+    }
+    System.out.printf(Locale.ROOT, "holding for %d s with heartbeats%n", options.durationSeconds);
+    sleep(options.durationSeconds * 1000L);
+    int open = workers.stream().mapToInt(w -> onContext(w, () -> Future.succeededFuture(w.openConnections())))
+        .sum();
+    System.out.printf(Locale.ROOT, "still connected after %d s: %d of %d%n", options.durationSeconds, open, loggedIn);
+    System.out.printf(Locale.ROOT, "RESULT mode=idle users=%d logged_in=%d held=%d%n", options.users, loggedIn, open);
+  }
+
+  private void runChat() throws Exception {
+    System.out.printf(Locale.ROOT, "chat: %d senders, %s, payload %d bytes, %d s%n", options.users,
+        options.rate > 0 ? options.rate + " msg/s in total" : "window " + options.window, options.payload,
+        options.durationSeconds);
+    for (LoadWorker worker : workers) {
+      onContext(worker, () -> {
+        worker.startChat();
+        return Future.succeededFuture(0);
+      });
+    }
+    long start = System.nanoTime();
+    sleep(options.durationSeconds * 1000L);
+    for (LoadWorker worker : workers) {
+      onContext(worker, () -> {
+        worker.stopSending();
+        return Future.succeededFuture(0);
+      });
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    List<LoadWorker.Stats> all = await(Future.all(onWorkers(w -> w.drain(options.drainSeconds * 1000L)))).list();
+    long sent = 0, acked = 0, ackFailures = 0, received = 0, delivered = 0, duplicates = 0, lost = 0;
+    LatencyRecorder latency = new LatencyRecorder();
+    for (LoadWorker.Stats stats : all) {
+      sent += stats.sent;
+      acked += stats.acked;
+      ackFailures += stats.ackFailures;
+      received += stats.received;
+      delivered += stats.deliveredWhileMeasuring;
+      duplicates += stats.duplicates;
+      lost += stats.lost;
+      latency.addAll(stats.latency);
+    }
+    System.out.printf(Locale.ROOT, "sent %d, acked %d (%d without ack), received %d%n", sent, acked, ackFailures,
+        received);
+    System.out.printf(Locale.ROOT, "delivered %.0f msg/s over %.1f s%n", delivered / seconds, seconds);
+    System.out.printf(Locale.ROOT, "latency send->receipt: p50 %.2f ms, p99 %.2f ms, p999 %.2f ms (%d samples)%n",
+        latency.percentile(0.5) / 1000.0, latency.percentile(0.99) / 1000.0, latency.percentile(0.999) / 1000.0,
+        latency.count());
+    System.out.printf(Locale.ROOT, "lost %d, duplicated %d%n", lost, duplicates);
+    System.out.printf(Locale.ROOT, "RESULT mode=chat users=%d delivered_per_s=%.0f p50_ms=%.2f p99_ms=%.2f p999_ms=%.2f"
+            + " acked=%d lost=%d duplicates=%d%n", options.users, delivered / seconds, latency.percentile(0.5) / 1000.0,
+        latency.percentile(0.99) / 1000.0, latency.percentile(0.999) / 1000.0, acked, lost, duplicates);
+  }
+
+  private <T> List<Future<T>> onWorkers(java.util.function.Function<LoadWorker, Future<T>> action) {
+    List<Future<T>> futures = new ArrayList<>();
+    for (LoadWorker worker : workers) {
+      Promise<T> promise = Promise.promise();
+      context(worker).runOnContext(v -> action.apply(worker).onComplete(promise));
+      futures.add(promise.future());
+    }
+    return futures;
+  }
+
+  private <T> T onContext(LoadWorker worker, Supplier<Future<T>> action) {
+    Promise<T> promise = Promise.promise();
+    context(worker).runOnContext(v -> action.get().onComplete(promise));
+    return await(promise.future());
+  }
+
+  private static Context context(LoadWorker worker) {
+    return worker.workerContext();
+  }
+
+  private static <T> T await(Future<T> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(10, TimeUnit.MINUTES);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void sleep(long millis) throws InterruptedException {
+    Thread.sleep(millis);
+  }
+
+  /** The server's resident memory (/proc) and heap in use after a full GC (jcmd). */
+  record MemorySample(long rssBytes, long heapBytes) {
+    static MemorySample of(long pid) throws IOException, InterruptedException {
+      run("jcmd", Long.toString(pid), "GC.run");
+      String heapInfo = run("jcmd", Long.toString(pid), "GC.heap_info");
+      long heap = 0;
+      java.util.regex.Matcher used = java.util.regex.Pattern.compile("used (\\d+)K").matcher(heapInfo);
+      if (used.find()) {
+        heap = Long.parseLong(used.group(1)) * 1024;
+      }
+      long rss = 0;
+      for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+        if (line.startsWith("VmRSS:")) {
+          rss = Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+        }
+      }
+      return new MemorySample(rss, heap);
+    }
+
+    private static String run(String... command) throws IOException, InterruptedException {
+      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String output = new String(process.getInputStream().readAllBytes());
+      process.waitFor();
+      return output;
+    }
+  }
+}

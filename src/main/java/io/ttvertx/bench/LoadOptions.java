@@ -1,0 +1,91 @@
+package io.ttvertx.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Command-line options of the load generator; see {@link #USAGE}. */
+final class LoadOptions {
+  static final String USAGE = """
+      usage: java -cp target/tt-vertx.jar io.ttvertx.bench.LoadGenerator [options]
+        --mode chat|idle        chat: pairs of users message each other; idle: log in and hold (default chat)
+        --host H --port P       msg server (default 127.0.0.1 8000)
+        --login-url URL         ask this login server (GET /msg_server) for the msg server instead
+        --users N               users prefix0..prefix(N-1), created beforehand (default 1000)
+        --prefix P --password W user names and password (default load, pw)
+        --duration S            seconds of measured traffic or holding (default 30)
+        --rate R                chat: messages/s in total; 0 = as fast as the window allows (default 0)
+        --window W              chat: unacked messages each sender may have in flight (default 4)
+        --payload B             chat: message size in bytes (default 64)
+        --drain S               chat: seconds to wait for copies still in flight at the end (default 10)
+        --login-concurrency C   logins in flight at once (default 200)
+        --sources A,B,...       local addresses to spread connections over (e.g. 127.0.0.1,127.0.0.2)
+        --server-pid PID        idle: read the server's RSS and heap before and after (same machine)
+        --event-loops N         event loops of the generator (default 2)
+        --write-csv FILE        only write FILE for `user import` with the N users, then exit""";
+
+  String mode = "chat";
+  String host = "127.0.0.1";
+  int port = 8000;
+  String loginUrl;
+  int users = 1000;
+  String prefix = "load";
+  String password = "pw";
+  int durationSeconds = 30;
+  int rate = 0;
+  int window = 4;
+  int payload = 64;
+  int drainSeconds = 10;
+  int loginConcurrency = 200;
+  List<String> sources = new ArrayList<>(List.of("127.0.0.1"));
+  long serverPid;
+  int eventLoops = 2;
+  String writeCsv;
+
+  static LoadOptions parse(String[] args) {
+    LoadOptions o = new LoadOptions();
+    for (int i = 0; i < args.length; i++) {
+      String flag = args[i];
+      if (flag.equals("--help") || flag.equals("-h")) {
+        throw new IllegalArgumentException("");
+      }
+      if (i + 1 >= args.length) {
+        throw new IllegalArgumentException(flag + " needs a value");
+      }
+      String value = args[++i];
+      switch (flag) {
+        case "--mode" -> o.mode = value;
+        case "--host" -> o.host = value;
+        case "--port" -> o.port = Integer.parseInt(value);
+        case "--login-url" -> o.loginUrl = value;
+        case "--users" -> o.users = Integer.parseInt(value);
+        case "--prefix" -> o.prefix = value;
+        case "--password" -> o.password = value;
+        case "--duration" -> o.durationSeconds = Integer.parseInt(value);
+        case "--rate" -> o.rate = Integer.parseInt(value);
+        case "--window" -> o.window = Integer.parseInt(value);
+        case "--payload" -> o.payload = Integer.parseInt(value);
+        case "--drain" -> o.drainSeconds = Integer.parseInt(value);
+        case "--login-concurrency" -> o.loginConcurrency = Integer.parseInt(value);
+        case "--sources" -> o.sources = List.of(value.split(","));
+        case "--server-pid" -> o.serverPid = Long.parseLong(value);
+        case "--event-loops" -> o.eventLoops = Integer.parseInt(value);
+        case "--write-csv" -> o.writeCsv = value;
+        default -> throw new IllegalArgumentException("unknown option " + flag);
+      }
+    }
+    if (!o.mode.equals("chat") && !o.mode.equals("idle")) {
+      throw new IllegalArgumentException("--mode must be chat or idle");
+    }
+    if (o.mode.equals("chat") && o.users % 2 != 0) {
+      throw new IllegalArgumentException("chat mode pairs users: --users must be even");
+    }
+    if (o.payload < 40) {
+      throw new IllegalArgumentException("--payload must be at least 40 bytes (it carries the sequence and time)");
+    }
+    return o;
+  }
+
+  String userName(int index) {
+    return prefix + index;
+  }
+}

@@ -1,0 +1,314 @@
+package io.ttvertx.bench;
+
+import com.google.protobuf.ByteString;
+import io.ttvertx.client.TeamTalkClient;
+import io.ttvertx.protocol.Pdu;
+import io.ttvertx.proto.IMBaseDefine;
+import io.ttvertx.proto.IMBaseDefine.MessageCmdID;
+import io.ttvertx.proto.IMBaseDefine.ServiceID;
+import io.ttvertx.proto.IMMessage;
+import io.ttvertx.proto.IMOther;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The users of one event loop of the load generator: it logs them in, holds them with heartbeats
+ * and, in chat mode, has each user message its pair (users 2k and 2k+1 share a worker, so all the
+ * bookkeeping of a pair stays on one thread). Every acknowledged message must reach the peer exactly
+ * once; the worker counts what arrived twice and what never arrived.
+ */
+final class LoadWorker extends VerticleBase {
+  static final int HEARTBEAT_MS = 30_000;
+  static final int RATE_TICK_MS = 10;
+  static final int RATE_MODE_MAX_IN_FLIGHT = 1_000;
+
+  private final LoadOptions options;
+  private final int[] userIndexes;
+  private final int workerCount;
+  private final Map<Integer, Sender> senders = new HashMap<>();
+  private final Map<Integer, TeamTalkClient> clients = new HashMap<>();
+  /** User ids by index, from the login answers. */
+  private final Map<Integer, Integer> userIds = new HashMap<>();
+  private final List<NetClient> netClients = new ArrayList<>();
+  final Stats stats = new Stats();
+  private boolean sending;
+  private boolean measuring;
+  private long rateTimer;
+  private double rateBudget;
+  private int rateCursor;
+  private Promise<Void> drained;
+
+  /** What one worker counted; added up by the generator. */
+  static final class Stats {
+    int loginsOk;
+    int loginsFailed;
+    long sent;
+    long acked;
+    long ackFailures;
+    long received;
+    long deliveredWhileMeasuring;
+    long duplicates;
+    long lost;
+    final LatencyRecorder latency = new LatencyRecorder();
+  }
+
+  private final class Sender {
+    final int index;
+    final int peerIndex;
+    final TeamTalkClient client;
+    final BitSet acked = new BitSet();
+    final BitSet receivedByPeer = new BitSet();
+    int nextSeq;
+    int inFlight;
+
+    Sender(int index, TeamTalkClient client) {
+      this.index = index;
+      this.peerIndex = index ^ 1;
+      this.client = client;
+    }
+  }
+
+  LoadWorker(LoadOptions options, int[] userIndexes, int workerCount) {
+    this.options = options;
+    this.userIndexes = userIndexes;
+    this.workerCount = workerCount;
+  }
+
+  @Override
+  public Future<?> start() {
+    for (String source : options.sources) {
+      netClients.add(vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true).setLocalAddress(source)
+          .setConnectTimeout(30_000)));
+    }
+    vertx.setPeriodic(HEARTBEAT_MS, id -> clients.values().forEach(client -> {
+      if (!client.isClosed()) {
+        client.request(ServiceID.SID_OTHER_VALUE, IMBaseDefine.OtherCmdID.CID_OTHER_HEARTBEAT_VALUE,
+            IMOther.IMHeartBeat.getDefaultInstance());
+      }
+    }));
+    return Future.succeededFuture();
+  }
+
+  /** Connects and logs in every user of this worker, {@code concurrency} at a time. */
+  Future<Void> loginAll(String host, int port, int concurrency) {
+    Promise<Void> done = Promise.promise();
+    int[] next = {0};
+    int[] finished = {0};
+    Runnable[] startOne = new Runnable[1];
+    startOne[0] = () -> {
+      if (next[0] >= userIndexes.length) {
+        return;
+      }
+      int index = userIndexes[next[0]++];
+      NetClient netClient = netClients.get(index % netClients.size());
+      IMBaseDefine.ClientType type = index % 2 == 0 ? IMBaseDefine.ClientType.CLIENT_TYPE_WINDOWS
+          : IMBaseDefine.ClientType.CLIENT_TYPE_ANDROID;
+      TeamTalkClient.connect(netClient, host, port)
+          .compose(client -> client.login(options.userName(index), options.password, type).map(response -> {
+            if (response.getResultCode() == IMBaseDefine.ResultType.REFUSE_REASON_NONE) {
+              clients.put(index, client);
+              userIds.put(index, response.getUserInfo().getUserId());
+              client.pushHandler(this::handlePush);
+              return true;
+            }
+            client.close();
+            return false;
+          }))
+          .onComplete(ar -> {
+            if (ar.succeeded() && ar.result()) {
+              stats.loginsOk++;
+            } else {
+              stats.loginsFailed++;
+            }
+            if (++finished[0] == userIndexes.length) {
+              done.complete();
+            } else {
+              startOne[0].run();
+            }
+          });
+    };
+    if (userIndexes.length == 0) {
+      return Future.succeededFuture();
+    }
+    for (int i = 0; i < Math.max(1, concurrency); i++) {
+      startOne[0].run();
+    }
+    return done.future();
+  }
+
+  /** The event loop this worker's users live on. */
+  io.vertx.core.Context workerContext() {
+    return context;
+  }
+
+  int openConnections() {
+    return (int) clients.values().stream().filter(client -> !client.isClosed()).count();
+  }
+
+  /** Starts every sender: as fast as the window allows, or at the configured share of the rate. */
+  void startChat() {
+    for (int index : userIndexes) {
+      TeamTalkClient client = clients.get(index);
+      if (client != null && clients.containsKey(index ^ 1)) {
+        senders.put(index, new Sender(index, client));
+      }
+    }
+    sending = true;
+    measuring = true;
+    if (options.rate > 0) {
+      double perTick = (double) options.rate / workerCount * RATE_TICK_MS / 1000.0;
+      List<Sender> all = new ArrayList<>(senders.values());
+      rateTimer = vertx.setPeriodic(RATE_TICK_MS, id -> {
+        rateBudget += perTick;
+        int tries = 0;
+        while (rateBudget >= 1 && !all.isEmpty() && tries < all.size()) {
+          Sender sender = all.get(rateCursor++ % all.size());
+          if (sender.inFlight < RATE_MODE_MAX_IN_FLIGHT) {
+            send(sender);
+            rateBudget--;
+            tries = 0;
+          } else {
+            tries++;
+          }
+        }
+      });
+    } else {
+      senders.values().forEach(sender -> {
+        for (int i = 0; i < options.window; i++) {
+          send(sender);
+        }
+      });
+    }
+  }
+
+  /** Ends the measured period: no new messages; copies of those already sent are still awaited. */
+  void stopSending() {
+    sending = false;
+    measuring = false;
+    vertx.cancelTimer(rateTimer);
+  }
+
+  /** Waits until every acknowledged message has reached its peer or {@code timeoutMs} has passed. */
+  Future<Stats> drain(long timeoutMs) {
+    drained = Promise.promise();
+    checkDrained();
+    vertx.setTimer(timeoutMs, id -> drained.tryComplete());
+    return drained.future().map(v -> {
+      for (Sender sender : senders.values()) {
+        BitSet missing = (BitSet) sender.acked.clone();
+        missing.andNot(sender.receivedByPeer);
+        stats.lost += missing.cardinality();
+      }
+      return stats;
+    });
+  }
+
+  private void checkDrained() {
+    if (drained == null || drained.future().isComplete()) {
+      return;
+    }
+    for (Sender sender : senders.values()) {
+      if (sender.inFlight > 0 || !containsAll(sender.receivedByPeer, sender.acked)) {
+        return;
+      }
+    }
+    drained.tryComplete();
+  }
+
+  private static boolean containsAll(BitSet have, BitSet wanted) {
+    BitSet missing = (BitSet) wanted.clone();
+    missing.andNot(have);
+    return missing.isEmpty();
+  }
+
+  Future<Void> closeAll() {
+    return Future.all(clients.values().stream().map(TeamTalkClient::close).toList()).mapEmpty();
+  }
+
+  private void send(Sender sender) {
+    int seq = sender.nextSeq++;
+    sender.inFlight++;
+    stats.sent++;
+    IMMessage.IMMsgData message = IMMessage.IMMsgData.newBuilder()
+        .setFromUserId(0)
+        .setToSessionId(userIds.get(sender.peerIndex))
+        .setMsgId(0)
+        .setCreateTime(0)
+        .setMsgType(IMBaseDefine.MsgType.MSG_TYPE_SINGLE_TEXT)
+        .setMsgData(payload(sender.index, seq))
+        .build();
+    sender.client.request(ServiceID.SID_MSG_VALUE, MessageCmdID.CID_MSG_DATA_VALUE, message).onComplete(ar -> {
+      sender.inFlight--;
+      if (ar.succeeded() && ar.result().commandId() == MessageCmdID.CID_MSG_DATA_ACK_VALUE) {
+        sender.acked.set(seq);
+        stats.acked++;
+      } else {
+        stats.ackFailures++;
+      }
+      if (sending && options.rate == 0) {
+        send(sender);
+      } else {
+        checkDrained();
+      }
+    });
+  }
+
+  private ByteString payload(int senderIndex, int seq) {
+    StringBuilder text = new StringBuilder(options.payload).append('L').append(senderIndex).append(':').append(seq)
+        .append(':').append(System.nanoTime()).append(':');
+    while (text.length() < options.payload) {
+      text.append('x');
+    }
+    return ByteString.copyFrom(text.toString(), StandardCharsets.US_ASCII);
+  }
+
+  private void handlePush(Pdu pdu) {
+    if (pdu.commandId() != MessageCmdID.CID_MSG_DATA_VALUE) {
+      return;
+    }
+    long now = System.nanoTime();
+    IMMessage.IMMsgData message = TeamTalkClient.parse(pdu, IMMessage.IMMsgData.parser());
+    String text = message.getMsgData().toString(StandardCharsets.US_ASCII);
+    if (!text.startsWith("L")) {
+      return;
+    }
+    String[] fields = text.substring(1).split(":", 4);
+    int senderIndex = Integer.parseInt(fields[0]);
+    int seq = Integer.parseInt(fields[1]);
+    long sentAt = Long.parseLong(fields[2]);
+    Sender sender = senders.get(senderIndex);
+    if (sender == null) {
+      return;
+    }
+    stats.received++;
+    if (sender.receivedByPeer.get(seq)) {
+      stats.duplicates++;
+    } else {
+      sender.receivedByPeer.set(seq);
+    }
+    if (measuring) {
+      stats.deliveredWhileMeasuring++;
+      stats.latency.record((now - sentAt) / 1_000);
+    }
+    // real clients acknowledge every copy they receive
+    TeamTalkClient receiver = clients.get(sender.peerIndex);
+    if (receiver != null) {
+      receiver.send(ServiceID.SID_MSG_VALUE, MessageCmdID.CID_MSG_DATA_ACK_VALUE, IMMessage.IMMsgDataAck.newBuilder()
+          .setUserId(message.getToSessionId()).setSessionId(message.getFromUserId()).setMsgId(message.getMsgId())
+          .setSessionType(IMBaseDefine.SessionType.SESSION_TYPE_SINGLE).build());
+    }
+    if (!sending) {
+      checkDrained();
+    }
+  }
+}
