@@ -44,6 +44,7 @@ public final class MysqlStore extends SqlStore {
   private Redis redisClient;
   private RedisAPI redis;
   private final Set<Integer> checkedCounters = ConcurrentHashMap.newKeySet();
+  private Future<Void> sessionWrites = Future.succeededFuture();
 
   public MysqlStore(Vertx vertx, StoreOptions options) {
     this.vertx = vertx;
@@ -140,6 +141,12 @@ public final class MysqlStore extends SqlStore {
     return tables;
   }
 
+  /** Ids come from Redis before the transaction, so several batches can be written at once. */
+  @Override
+  protected int maxBatchesInFlight() {
+    return 4;
+  }
+
   @Override
   protected Future<Integer> insertReturningId(SqlClient client, String sql, Tuple params) {
     return client.preparedQuery(sql).execute(params)
@@ -147,10 +154,10 @@ public final class MysqlStore extends SqlStore {
   }
 
   /**
-   * A batch takes its ids from TeamTalk's Redis counters (one pipelined INCRBY per conversation), is
-   * written in one MySQL transaction (messages and recent sessions; one commit for the batch) and is
-   * then counted unread in Redis (pipelined HINCRBY). Ids taken are kept if the transaction has to be
-   * retried, so no gap appears in normal operation.
+   * A batch takes its ids from TeamTalk's Redis counters (one pipelined INCRBY per conversation), its
+   * messages are written in one MySQL transaction (one commit for the batch), its recent sessions
+   * updated, and it is then counted unread in Redis (pipelined HINCRBY). Ids taken are kept if the
+   * transaction has to be retried, so no gap appears in normal operation.
    */
   @Override
   protected Future<List<MessageRecord>> writeBatch(List<PendingMessage> batch) {
@@ -173,7 +180,7 @@ public final class MysqlStore extends SqlStore {
             next.put(relateId, ids[m] + 1);
           }
           List<MessageRecord> records = withIds(batch, ids);
-          return writeWithRetry(records, relateIds, 1).compose(v -> {
+          return writeWithRetry(records, relateIds, 1).compose(v -> touchSessionsInOrder(records)).compose(v -> {
             List<Request> unread = new ArrayList<>();
             unreadIncrements(records).forEach((to, byFrom) -> byFrom.forEach((from, count) ->
                 unread.add(Request.cmd(Command.HINCRBY).arg("unread_" + to).arg(from).arg(count))));
@@ -183,8 +190,7 @@ public final class MysqlStore extends SqlStore {
   }
 
   private Future<Void> writeWithRetry(List<MessageRecord> records, List<Integer> relateIds, int attempt) {
-    return pool.<Void>withTransaction(conn -> insertMessages(conn, records, relateIds)
-            .compose(v -> touchSessions(conn, records)))
+    return pool.<Void>withTransaction(conn -> insertMessages(conn, records, relateIds))
         .recover(failure -> {
           if (attempt >= INSERT_ATTEMPTS) {
             return Future.failedFuture(failure);
@@ -193,6 +199,22 @@ public final class MysqlStore extends SqlStore {
               failure.getMessage());
           return writeWithRetry(records, relateIds, attempt + 1);
         });
+  }
+
+  /**
+   * Recent sessions are updated one batch at a time, after the batch's messages are committed: batches
+   * written in parallel would otherwise deadlock on IMRecentSession rows (TeamTalk's table has no
+   * unique key to upsert on). A failure here leaves the messages stored and acknowledged, and is logged.
+   */
+  private Future<Void> touchSessionsInOrder(List<MessageRecord> records) {
+    Future<Void> touched = sessionWrites
+        .transform(ignored -> pool.<Void>withTransaction(conn -> touchSessions(conn, records)))
+        .recover(failure -> {
+          log.warn("updating the recent sessions of {} messages failed: {}", records.size(), failure.getMessage());
+          return Future.succeededFuture();
+        });
+    sessionWrites = touched;
+    return touched;
   }
 
   /**

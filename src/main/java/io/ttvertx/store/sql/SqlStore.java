@@ -53,7 +53,13 @@ public abstract class SqlStore implements Store {
 
   protected Pool pool;
   private final ArrayDeque<Queued> writeQueue = new ArrayDeque<>();
-  private boolean writing;
+  private int batchesInFlight;
+  /**
+   * Recent sessions this store has made current, with the time written: touching one again within
+   * the same second changes nothing, so it is skipped. Cleared for a session when it is removed.
+   */
+  private final Map<Long, Integer> touchedSessions = new ConcurrentHashMap<>();
+  static final int MAX_TOUCHED_SESSIONS = 1_000_000;
   /** Relation ids by (smallId, bigId); relations are never deleted, so caching them is safe. */
   private final Map<Long, Integer> relations = new ConcurrentHashMap<>();
 
@@ -196,17 +202,22 @@ public abstract class SqlStore implements Store {
     });
   }
 
+  /** How many batches may be written at once; 1 where ids are allocated inside the transaction. */
+  protected int maxBatchesInFlight() {
+    return 1;
+  }
+
   private void writeNextBatch() {
-    if (writing || writeQueue.isEmpty()) {
+    if (batchesInFlight >= maxBatchesInFlight() || writeQueue.isEmpty()) {
       return;
     }
-    writing = true;
+    batchesInFlight++;
     List<Queued> batch = new ArrayList<>(Math.min(writeQueue.size(), MAX_BATCH));
     while (batch.size() < MAX_BATCH && !writeQueue.isEmpty()) {
       batch.add(writeQueue.poll());
     }
     writeBatch(batch.stream().map(Queued::message).toList()).onComplete(ar -> {
-      writing = false;
+      batchesInFlight--;
       for (int i = 0; i < batch.size(); i++) {
         if (ar.succeeded()) {
           batch.get(i).promise().complete(ar.result().get(i));
@@ -305,6 +316,7 @@ public abstract class SqlStore implements Store {
 
   @Override
   public Future<Void> removeSession(int userId, int peerId, int sessionType) {
+    touchedSessions.remove(sessionKey(userId, peerId));
     return pool.preparedQuery("UPDATE IMRecentSession SET status = 1, updated = ? WHERE userId = ? AND peerId = ?"
             + " AND type = ?")
         .execute(Tuple.of(now(), userId, peerId, sessionType)).mapEmpty();
@@ -520,15 +532,20 @@ public abstract class SqlStore implements Store {
    * (TeamTalk SessionModel): an update of the existing rows, then an insert of the missing ones.
    */
   protected Future<Void> touchSessions(SqlClient client, List<MessageRecord> messages) {
-    Map<Long, int[]> latest = new LinkedHashMap<>();
+    // in key order, so concurrent writers lock rows in the same order
+    Map<Long, int[]> latest = new java.util.TreeMap<>();
     for (MessageRecord m : messages) {
       for (int[] pair : new int[][] {{m.fromUserId(), m.toUserId()}, {m.toUserId(), m.fromUserId()}}) {
-        long key = ((long) pair[0] << 32) | (pair[1] & 0xffffffffL);
+        long key = sessionKey(pair[0], pair[1]);
+        Integer written = touchedSessions.get(key);
         int[] known = latest.get(key);
-        if (known == null || known[2] < m.createTime()) {
+        if ((written == null || written < m.createTime()) && (known == null || known[2] < m.createTime())) {
           latest.put(key, new int[] {pair[0], pair[1], m.createTime()});
         }
       }
+    }
+    if (latest.isEmpty()) {
+      return Future.succeededFuture();
     }
     List<Tuple> updates = new ArrayList<>();
     List<Tuple> inserts = new ArrayList<>();
@@ -542,7 +559,17 @@ public abstract class SqlStore implements Store {
                 + " SELECT ?, ?, " + SESSION_TYPE_SINGLE + ", 0, ?, ? FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM"
                 + " IMRecentSession WHERE userId = ? AND peerId = ? AND type = " + SESSION_TYPE_SINGLE + ")")
             .executeBatch(inserts))
+        .onSuccess(v -> {
+          if (touchedSessions.size() > MAX_TOUCHED_SESSIONS) {
+            touchedSessions.clear();
+          }
+          latest.forEach((key, session) -> touchedSessions.merge(key, session[2], Math::max));
+        })
         .mapEmpty();
+  }
+
+  private static long sessionKey(int userId, int peerId) {
+    return ((long) userId << 32) | (peerId & 0xffffffffL);
   }
 
   /** Unread increments of a batch: receiver -> sender -> messages. */
