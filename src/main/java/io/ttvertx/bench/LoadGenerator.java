@@ -49,12 +49,23 @@ public final class LoadGenerator {
       writeCsv(options);
       return;
     }
+    run(options);
+  }
+
+  /** Runs one load with {@code options}, prints as it goes, and returns the figures. */
+  static LoadReport run(LoadOptions options) throws Exception {
     LoadGenerator generator = new LoadGenerator(options);
     try {
-      generator.run();
+      return generator.run();
     } finally {
       generator.vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
+  }
+
+  /** What one run measured. Latencies in milliseconds. */
+  record LoadReport(int loginsOk, int loginsFailed, double loginsPerSecond, int held, long sent, long acked,
+                    long ackFailures, long received, double deliveredPerSecond, double p50Ms, double p99Ms,
+                    double p999Ms, long lost, long duplicates) {
   }
 
   private static void writeCsv(LoadOptions options) throws IOException {
@@ -67,7 +78,7 @@ public final class LoadGenerator {
     System.out.println("wrote " + options.users + " users to " + options.writeCsv);
   }
 
-  private void run() throws Exception {
+  private LoadReport run() throws Exception {
     String host = options.host;
     int port = options.port;
     if (options.loginUrl != null) {
@@ -109,15 +120,14 @@ public final class LoadGenerator {
     System.out.printf(Locale.ROOT, "logins: %d ok, %d failed in %.2f s = %.0f logins/s%n", loggedIn, failed,
         loginSeconds, loggedIn / loginSeconds);
 
-    if (options.mode.equals("idle")) {
-      runIdle(before, loggedIn);
-    } else {
-      runChat();
-    }
+    LoadReport login = new LoadReport(loggedIn, failed, loggedIn / loginSeconds, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    LoadReport report = options.mode.equals("idle") ? runIdle(before, login) : runChat(login);
     await(Future.all(onWorkers(LoadWorker::closeAll)));
+    return report;
   }
 
-  private void runIdle(MemorySample before, int loggedIn) throws Exception {
+  private LoadReport runIdle(MemorySample before, LoadReport login) throws Exception {
+    int loggedIn = login.loginsOk();
     if (before != null) {
       MemorySample after = MemorySample.of(options.serverPid);
       System.out.printf(Locale.ROOT, "server memory: RSS %.1f MiB -> %.1f MiB, heap after GC %.1f MiB -> %.1f MiB%n",
@@ -133,9 +143,11 @@ public final class LoadGenerator {
         .sum();
     System.out.printf(Locale.ROOT, "still connected after %d s: %d of %d%n", options.durationSeconds, open, loggedIn);
     System.out.printf(Locale.ROOT, "RESULT mode=idle users=%d logged_in=%d held=%d%n", options.users, loggedIn, open);
+    return new LoadReport(login.loginsOk(), login.loginsFailed(), login.loginsPerSecond(), open, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0);
   }
 
-  private void runChat() throws Exception {
+  private LoadReport runChat(LoadReport login) throws Exception {
     System.out.printf(Locale.ROOT, "chat: %d senders, %s, payload %d bytes, %d s%n", options.users,
         options.rate > 0 ? options.rate + " msg/s in total" : "window " + options.window, options.payload,
         options.durationSeconds);
@@ -177,6 +189,9 @@ public final class LoadGenerator {
     System.out.printf(Locale.ROOT, "RESULT mode=chat users=%d delivered_per_s=%.0f p50_ms=%.2f p99_ms=%.2f p999_ms=%.2f"
             + " acked=%d lost=%d duplicates=%d%n", options.users, delivered / seconds, latency.percentile(0.5) / 1000.0,
         latency.percentile(0.99) / 1000.0, latency.percentile(0.999) / 1000.0, acked, lost, duplicates);
+    return new LoadReport(login.loginsOk(), login.loginsFailed(), login.loginsPerSecond(), 0, sent, acked, ackFailures,
+        received, delivered / seconds, latency.percentile(0.5) / 1000.0, latency.percentile(0.99) / 1000.0,
+        latency.percentile(0.999) / 1000.0, lost, duplicates);
   }
 
   private <T> List<Future<T>> onWorkers(java.util.function.Function<LoadWorker, Future<T>> action) {

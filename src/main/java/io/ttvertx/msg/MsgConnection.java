@@ -36,7 +36,9 @@ final class MsgConnection {
   private int clientType;
   private long lastReceivedAt;
   private int pendingRequests;
-  private boolean pausedForPending;
+  private boolean tooManyPending;
+  private boolean writesQueued;
+  private boolean readingPaused;
   private Future<Void> changes = Future.succeededFuture();
 
   MsgConnection(long id, NetSocket socket, MsgVerticle server) {
@@ -84,23 +86,50 @@ final class MsgConnection {
     write(new Pdu(Pdu.VERSION, 0, serviceId, commandId, request.seq(), 0, body).encode());
   }
 
+  /**
+   * Writes a frame. A client that does not read what it is sent (its socket's write queue is full)
+   * stops being read until the queue drains, so it cannot make the server buffer without bound.
+   */
   void write(Buffer frame) {
-    if (state != State.CLOSED) {
-      socket.write(frame);
+    if (state == State.CLOSED) {
+      return;
+    }
+    socket.write(frame);
+    if (!writesQueued && socket.writeQueueFull()) {
+      writesQueued = true;
+      socket.drainHandler(v -> {
+        writesQueued = false;
+        updateReading();
+      });
+      updateReading();
     }
   }
 
   /** Counts a request sent on this connection's behalf; reading pauses while too many are pending. */
   void requestStarted() {
-    if (++pendingRequests >= MAX_PENDING_REQUESTS && !pausedForPending && state != State.CLOSED) {
-      pausedForPending = true;
-      socket.pause();
+    if (++pendingRequests >= MAX_PENDING_REQUESTS && !tooManyPending) {
+      tooManyPending = true;
+      updateReading();
     }
   }
 
   void requestFinished() {
-    if (--pendingRequests <= MAX_PENDING_REQUESTS / 2 && pausedForPending && state != State.CLOSED) {
-      pausedForPending = false;
+    if (--pendingRequests <= MAX_PENDING_REQUESTS / 2 && tooManyPending) {
+      tooManyPending = false;
+      updateReading();
+    }
+  }
+
+  private void updateReading() {
+    if (state == State.CLOSED) {
+      return;
+    }
+    boolean pause = tooManyPending || writesQueued;
+    if (pause && !readingPaused) {
+      readingPaused = true;
+      socket.pause();
+    } else if (!pause && readingPaused) {
+      readingPaused = false;
       socket.resume();
     }
   }
