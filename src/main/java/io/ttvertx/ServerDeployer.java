@@ -30,7 +30,7 @@ public final class ServerDeployer {
   public Future<Void> deploy() {
     Future<Void> chain = Future.succeededFuture();
     if (options.deploysDb()) {
-      chain = chain.compose(v -> deploy(DbProxyVerticle.class.getName(), options.dbInstances(), options.store().toJson()));
+      chain = chain.compose(v -> deploy(DbProxyVerticle.class.getName(), options.dbInstances(), options.dbConfig()));
     }
     if (options.deploysRoute()) {
       chain = chain.compose(v -> deploy(RouteVerticle.class.getName(), options.routeInstances(), new JsonObject()));

@@ -23,10 +23,18 @@ public final class Addresses {
   public static final String ROUTE_DELIVER = "tt.route.deliver";
   /** route: deliver a frame to every online connection except those of user {@link #EXCEPT_USER}. */
   public static final String ROUTE_BROADCAST = "tt.route.broadcast";
+
   /** route: JSON array of user ids; reply JSON object user id -> UserStatType number. */
   public static final String ROUTE_STATUS = "tt.route.status";
   /** route: JSON {user, reason}: kick every PC connection of that user. Reply JSON {kicked}. */
   public static final String ROUTE_KICK_PC = "tt.route.kickPc";
+
+  /**
+   * route -> every msg instance (published): a frame for every online connection, except those of
+   * user {@link #EXCEPT_USER}, optionally only {@link #CLIENT_FILTER} ones. Each instance goes over
+   * its own connections, so no list of connections crosses the bus.
+   */
+  public static final String MSG_BROADCAST = "tt.msg.broadcast";
 
   /** msg -> login: published load reports, JSON (see MsgLoadReport). */
   public static final String MSG_LOAD = "tt.msg.load";

@@ -15,7 +15,10 @@ public final class ServerOptions {
   private final int routeInstances;
   private final int dbInstances;
   private final StoreOptions store;
+  private final String aesKey;
   private final JsonObject source;
+
+  public static final String DEFAULT_AES_KEY = "12345678901234567890123456789012";
 
   private ServerOptions(JsonObject source, Map<String, String> env) {
     this.source = source;
@@ -24,6 +27,10 @@ public final class ServerOptions {
     this.routeInstances = new ConfigReader(source, "route", env).integer("instances", null, 1);
     this.dbInstances = new ConfigReader(source, "db", env).integer("instances", "TT_DB_INSTANCES", 1);
     this.store = StoreOptions.read(source, env);
+    this.aesKey = new ConfigReader(source, "db", env).string("aesKey", "TT_AES_KEY", DEFAULT_AES_KEY);
+    if (aesKey.length() != 32) {
+      throw new IllegalArgumentException("db.aesKey must have 32 characters (TeamTalk's aesKey), got " + aesKey.length());
+    }
     if (routeInstances > 1) {
       throw new IllegalArgumentException("route.instances must be 0 or 1: the route verticle holds the node's online table");
     }
@@ -54,4 +61,11 @@ public final class ServerOptions {
   public int routeInstances() { return routeInstances; }
   public int dbInstances() { return dbInstances; }
   public StoreOptions store() { return store; }
+  /** The AES key TeamTalk clients encrypt message text with (TeamTalk's default unless configured). */
+  public String aesKey() { return aesKey; }
+
+  /** The configuration the db proxy verticle is deployed with. */
+  public JsonObject dbConfig() {
+    return new JsonObject().put("store", store.toJson()).put("aesKey", aesKey);
+  }
 }

@@ -34,14 +34,21 @@ import java.util.Set;
 public class DbProxyVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(DbProxyVerticle.class);
 
+  /** Config key of the shared AES key (TeamTalk's aesKey). */
+  public static final String AES_KEY = "aesKey";
+  public static final String STORE = "store";
+
   private Store store;
+  private byte[] audioPlaceholder;
   private MessageConsumer<Buffer> consumer;
   /** Users known to exist (users are never deleted), so a message's receiver is checked once. */
   private final Set<Integer> knownUsers = new HashSet<>();
 
   @Override
   public Future<?> start() {
-    StoreOptions options = StoreOptions.fromJson(config());
+    StoreOptions options = StoreOptions.fromJson(config().getJsonObject(STORE, new io.vertx.core.json.JsonObject()));
+    audioPlaceholder = new MessageCipher(config().getString(AES_KEY, MessageCipher.DEFAULT_KEY))
+        .encrypt("[语音]".getBytes(java.nio.charset.StandardCharsets.UTF_8));
     store = Stores.create(vertx, options);
     return store.start().compose(v -> {
       consumer = vertx.eventBus().consumer(Addresses.DB, this::handle);
@@ -118,7 +125,7 @@ public class DbProxyVerticle extends VerticleBase {
     return store.recentSessions(request.getUserId(), request.getLatestUpdateTime()).map(sessions -> {
       IMBuddy.IMRecentContactSessionRsp.Builder response = IMBuddy.IMRecentContactSessionRsp.newBuilder()
           .setUserId(request.getUserId());
-      sessions.forEach(session -> response.addContactSessionList(ProtoMapping.contactSession(session)));
+      sessions.forEach(session -> response.addContactSessionList(ProtoMapping.contactSession(session, audioPlaceholder)));
       return response.build();
     });
   }
@@ -132,7 +139,11 @@ public class DbProxyVerticle extends VerticleBase {
   }
 
   private Future<IMBuddy.IMRemoveSessionRsp> removeSession(IMBuddy.IMRemoveSessionReq request) {
-    return store.removeSession(request.getUserId(), request.getSessionId(), request.getSessionType().getNumber())
+    // a removed session's unread count goes too (TeamTalk RecentSession.cpp)
+    Future<Void> cleared = request.getSessionType() == IMBaseDefine.SessionType.SESSION_TYPE_SINGLE
+        ? store.clearUnread(request.getUserId(), request.getSessionId()) : Future.succeededFuture();
+    return cleared.compose(v -> store.removeSession(request.getUserId(), request.getSessionId(),
+            request.getSessionType().getNumber()))
         .map(v -> IMBuddy.IMRemoveSessionRsp.newBuilder()
             .setUserId(request.getUserId())
             .setResultCode(0)
@@ -212,7 +223,7 @@ public class DbProxyVerticle extends VerticleBase {
       int total = 0;
       for (var session : unread) {
         total += session.count();
-        response.addUnreadinfoList(ProtoMapping.unreadInfo(session));
+        response.addUnreadinfoList(ProtoMapping.unreadInfo(session, audioPlaceholder));
       }
       return response.setTotalCnt(total).build();
     });

@@ -40,7 +40,7 @@ final class ProtoMapping {
         .build();
   }
 
-  static IMBaseDefine.ContactSessionInfo contactSession(SessionRecord session) {
+  static IMBaseDefine.ContactSessionInfo contactSession(SessionRecord session, byte[] audioPlaceholder) {
     MessageRecord latest = session.latest();
     return IMBaseDefine.ContactSessionInfo.newBuilder()
         .setSessionId(session.peerId())
@@ -49,20 +49,20 @@ final class ProtoMapping {
             : IMBaseDefine.SessionStatusType.SESSION_STATUS_DELETE)
         .setUpdatedTime(session.updated())
         .setLatestMsgId(latest == null ? 0 : latest.msgId())
-        .setLatestMsgData(latest == null ? ByteString.EMPTY : ByteString.copyFrom(latest.msgData()))
+        .setLatestMsgData(latestData(latest, audioPlaceholder))
         .setLatestMsgType(latest == null ? IMBaseDefine.MsgType.MSG_TYPE_SINGLE_TEXT : msgType(latest.msgType()))
         .setLatestMsgFromUserId(latest == null ? 0 : latest.fromUserId())
         .build();
   }
 
-  static IMBaseDefine.UnreadInfo unreadInfo(UnreadRecord unread) {
+  static IMBaseDefine.UnreadInfo unreadInfo(UnreadRecord unread, byte[] audioPlaceholder) {
     MessageRecord latest = unread.latest();
     return IMBaseDefine.UnreadInfo.newBuilder()
         .setSessionId(unread.peerId())
         .setSessionType(sessionType(unread.sessionType()))
         .setUnreadCnt(unread.count())
         .setLatestMsgId(latest == null ? 0 : latest.msgId())
-        .setLatestMsgData(latest == null ? ByteString.EMPTY : ByteString.copyFrom(latest.msgData()))
+        .setLatestMsgData(latestData(latest, audioPlaceholder))
         .setLatestMsgType(latest == null ? IMBaseDefine.MsgType.MSG_TYPE_SINGLE_TEXT : msgType(latest.msgType()))
         .setLatestMsgFromUserId(latest == null ? 0 : latest.fromUserId())
         .build();
@@ -76,6 +76,15 @@ final class ProtoMapping {
         .setMsgType(msgType(message.msgType()))
         .setMsgData(ByteString.copyFrom(message.msgData()))
         .build();
+  }
+
+  /** The latest message's bytes, or for audio TeamTalk's encrypted "[语音]" placeholder (MessageModel.cpp). */
+  private static ByteString latestData(MessageRecord latest, byte[] audioPlaceholder) {
+    if (latest == null) {
+      return ByteString.EMPTY;
+    }
+    return ByteString.copyFrom(latest.msgType() == IMBaseDefine.MsgType.MSG_TYPE_SINGLE_AUDIO_VALUE
+        || latest.msgType() == IMBaseDefine.MsgType.MSG_TYPE_GROUP_AUDIO_VALUE ? audioPlaceholder : latest.msgData());
   }
 
   static IMBaseDefine.MsgType msgType(int value) {

@@ -6,6 +6,7 @@ import io.ttvertx.proto.IMBaseDefine.KickReasonType;
 import io.ttvertx.proto.IMBaseDefine.LoginCmdID;
 import io.ttvertx.proto.IMBaseDefine.ServiceID;
 import io.ttvertx.proto.IMLogin;
+import io.ttvertx.protocol.ClientTypes;
 import io.ttvertx.protocol.Pdu;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -44,6 +45,7 @@ public class MsgVerticle extends VerticleBase {
   private NetServer server;
   private MessageConsumer<Buffer> consumer;
   private MessageConsumer<Object> loadRequestConsumer;
+  private MessageConsumer<Buffer> broadcastConsumer;
   private DbClient db;
   private RouteClient route;
   private CommandDispatcher commands;
@@ -66,13 +68,14 @@ public class MsgVerticle extends VerticleBase {
     commands = new CommandDispatcher(this);
     consumer = vertx.eventBus().consumer(address, this::handleBusMessage);
     loadRequestConsumer = vertx.eventBus().consumer(Addresses.MSG_LOAD_REQUEST, message -> publishLoad());
+    broadcastConsumer = vertx.eventBus().consumer(Addresses.MSG_BROADCAST, this::handleBroadcast);
     server = vertx.createNetServer(new NetServerOptions()
         .setHost(options.host())
         .setPort(options.port())
         .setTcpNoDelay(true)
         .setTcpKeepAlive(true));
     server.connectHandler(this::handleConnect);
-    return Future.all(consumer.completion(), loadRequestConsumer.completion())
+    return Future.all(consumer.completion(), loadRequestConsumer.completion(), broadcastConsumer.completion())
         .compose(v -> server.listen())
         .onSuccess(s -> {
           log.info("msg listening on {}:{} (instance {}, handing out {} / {})", options.host(), s.actualPort(),
@@ -92,7 +95,8 @@ public class MsgVerticle extends VerticleBase {
       connection.close("server stopping");
     }
     vertx.eventBus().publish(Addresses.MSG_LOAD, loadReport().put("gone", true));
-    return Future.all(server.close(), consumer.unregister(), loadRequestConsumer.unregister());
+    return Future.all(server.close(), consumer.unregister(), loadRequestConsumer.unregister(),
+        broadcastConsumer.unregister());
   }
 
   private void handleConnect(NetSocket socket) {
@@ -138,6 +142,22 @@ public class MsgVerticle extends VerticleBase {
         connection.write(frame);
       }
       start = end + 1;
+    }
+  }
+
+  /** A frame for every online connection of this instance but those of one user (presence, profile changes). */
+  private void handleBroadcast(Message<Buffer> message) {
+    int exceptUser = Integer.parseInt(message.headers().get(Addresses.EXCEPT_USER));
+    String clients = message.headers().get(Addresses.CLIENT_FILTER);
+    boolean pcOnly = Addresses.CLIENTS_PC.equals(clients);
+    boolean mobileOnly = Addresses.CLIENTS_MOBILE.equals(clients);
+    Buffer frame = message.body();
+    for (MsgConnection connection : connections.values()) {
+      if (connection.isOnline() && connection.userId() != exceptUser
+          && (!pcOnly || ClientTypes.isPc(connection.clientType()))
+          && (!mobileOnly || ClientTypes.isMobile(connection.clientType()))) {
+        connection.write(frame);
+      }
     }
   }
 

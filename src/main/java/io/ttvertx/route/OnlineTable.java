@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BiConsumer;
 
 /** Which connections each online user has. Owned by one route verticle; not thread-safe. */
 final class OnlineTable {
@@ -83,10 +82,6 @@ final class OnlineTable {
       }
     }
     return false;
-  }
-
-  void forEach(BiConsumer<Integer, Endpoint> action) {
-    byUser.forEach((user, endpoints) -> endpoints.forEach(endpoint -> action.accept(user, endpoint)));
   }
 
   int userCount() {

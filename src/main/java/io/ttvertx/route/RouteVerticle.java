@@ -160,13 +160,11 @@ public class RouteVerticle extends VerticleBase {
   }
 
   private void broadcast(Buffer frame, int exceptUser, String clients) {
-    Map<String, StringBuilder> connsByAddress = new LinkedHashMap<>();
-    online.forEach((user, endpoint) -> {
-      if (user != exceptUser && accepts(clients, endpoint)) {
-        add(connsByAddress, endpoint);
-      }
-    });
-    send(connsByAddress, frame);
+    DeliveryOptions options = new DeliveryOptions().addHeader(Addresses.EXCEPT_USER, Integer.toString(exceptUser));
+    if (clients != null) {
+      options.addHeader(Addresses.CLIENT_FILTER, clients);
+    }
+    bus.publish(Addresses.MSG_BROADCAST, frame, options);
   }
 
   private void kick(int userId, Endpoint endpoint, int reason) {

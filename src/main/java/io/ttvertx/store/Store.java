@@ -51,7 +51,9 @@ public interface Store {
    * unordered pair of users), start at 1 and increase by one, without gaps or duplicates under
    * concurrent senders. Also increments the receiver's unread count for this sender and makes the
    * conversation the most recent session of both users (un-removing it if it was removed). The
-   * returned future completes only once the message is durable.
+   * returned future completes only once the message is durable. Refused with {@link StoreException}:
+   * text that is not UTF-8 or longer than 4096 characters (IMMessage.content), audio under 4 bytes
+   * (its duration) or over 1 MiB.
    */
   Future<MessageRecord> saveMessage(int fromUserId, int toUserId, int msgType, byte[] msgData, int createTime);
 

@@ -249,6 +249,57 @@ public class ChatTest extends ServerTestBase {
     assertThat(unread.getTotalCnt()).isZero();
   }
 
+  @Test
+  void audioIsStoredWholeAndShownAsTheVoicePlaceholderInUnreadCounts() {
+    Session trent = loginPc("trent");
+    int victorId = userId("victor");
+    byte[] audio = new byte[2000];
+    audio[3] = 5; // a 5-second clip
+    for (int i = 4; i < audio.length; i++) {
+      audio[i] = (byte) i;
+    }
+    IMMessage.IMMsgDataAck ack = ask(trent.client(), ServiceID.SID_MSG_VALUE, MessageCmdID.CID_MSG_DATA_VALUE,
+        IMMessage.IMMsgData.newBuilder().setFromUserId(0).setToSessionId(victorId).setMsgId(0).setCreateTime(0)
+            .setMsgType(IMBaseDefine.MsgType.MSG_TYPE_SINGLE_AUDIO)
+            .setMsgData(com.google.protobuf.ByteString.copyFrom(audio)).build(),
+        MessageCmdID.CID_MSG_DATA_ACK_VALUE, IMMessage.IMMsgDataAck.parser());
+    assertThat(ack.getMsgId()).isEqualTo(1);
+
+    // text longer than IMMessage.content allows is refused: no ack, and it is not stored
+    trent.client().send(ServiceID.SID_MSG_VALUE, MessageCmdID.CID_MSG_DATA_VALUE,
+        IMMessage.IMMsgData.newBuilder().setFromUserId(0).setToSessionId(victorId).setMsgId(0).setCreateTime(0)
+            .setMsgType(IMBaseDefine.MsgType.MSG_TYPE_SINGLE_TEXT)
+            .setMsgData(com.google.protobuf.ByteString.copyFromUtf8("y".repeat(4097))).build());
+    assertThat(sendText(trent, victorId, "short one").getMsgId()).isEqualTo(2);
+
+    Session victor = loginPc("victor");
+    IMMessage.IMUnreadMsgCntRsp unread = ask(victor.client(), ServiceID.SID_MSG_VALUE,
+        MessageCmdID.CID_MSG_UNREAD_CNT_REQUEST_VALUE, IMMessage.IMUnreadMsgCntReq.newBuilder().setUserId(0).build(),
+        MessageCmdID.CID_MSG_UNREAD_CNT_RESPONSE_VALUE, IMMessage.IMUnreadMsgCntRsp.parser());
+    assertThat(unread.getTotalCnt()).isEqualTo(2);
+    IMMessage.IMGetMsgListRsp history = msgList(victor, trent.userId(), 0, 10);
+    assertThat(history.getMsgListList()).extracting(IMBaseDefine.MsgInfo::getMsgId).containsExactly(2, 1);
+    assertThat(history.getMsgList(1).getMsgType()).isEqualTo(IMBaseDefine.MsgType.MSG_TYPE_SINGLE_AUDIO);
+    assertThat(history.getMsgList(1).getMsgData().toByteArray()).isEqualTo(audio);
+
+    sendText(victor, trent.userId(), "ok");
+    Session walter = loginPc("walter");
+    ask(walter.client(), ServiceID.SID_MSG_VALUE, MessageCmdID.CID_MSG_DATA_VALUE,
+        IMMessage.IMMsgData.newBuilder().setFromUserId(0).setToSessionId(victorId).setMsgId(0).setCreateTime(0)
+            .setMsgType(IMBaseDefine.MsgType.MSG_TYPE_SINGLE_AUDIO)
+            .setMsgData(com.google.protobuf.ByteString.copyFrom(audio)).build(),
+        MessageCmdID.CID_MSG_DATA_ACK_VALUE, IMMessage.IMMsgDataAck.parser());
+    IMMessage.IMUnreadMsgCntRsp withAudio = ask(victor.client(), ServiceID.SID_MSG_VALUE,
+        MessageCmdID.CID_MSG_UNREAD_CNT_REQUEST_VALUE, IMMessage.IMUnreadMsgCntReq.newBuilder().setUserId(0).build(),
+        MessageCmdID.CID_MSG_UNREAD_CNT_RESPONSE_VALUE, IMMessage.IMUnreadMsgCntRsp.parser());
+    IMBaseDefine.UnreadInfo fromWalter = withAudio.getUnreadinfoListList().stream()
+        .filter(u -> u.getSessionId() == walter.userId()).findFirst().orElseThrow();
+    assertThat(fromWalter.getLatestMsgType()).isEqualTo(IMBaseDefine.MsgType.MSG_TYPE_SINGLE_AUDIO);
+    // TeamTalk shows "[语音]", encrypted with the shared key, as the latest message of an audio session
+    assertThat(new io.ttvertx.db.MessageCipherAccess().decrypt(fromWalter.getLatestMsgData().toByteArray()))
+        .isEqualTo("[语音]");
+  }
+
   private static IMMessage.IMGetMsgListRsp msgList(Session session, int peer, int begin, int count) {
     return ask(session.client(), ServiceID.SID_MSG_VALUE, MessageCmdID.CID_MSG_LIST_REQUEST_VALUE,
         IMMessage.IMGetMsgListReq.newBuilder().setUserId(0).setSessionType(SessionType.SESSION_TYPE_SINGLE)

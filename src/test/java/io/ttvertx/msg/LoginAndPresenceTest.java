@@ -240,6 +240,12 @@ public class LoginAndPresenceTest extends ServerTestBase {
     assertThat(notify.getSessionId()).isEqualTo(trent.userId());
 
     assertThat(recentSessions(peggy)).isEmpty();
+    // removing a session clears its unread count, as TeamTalk does
+    IMMessage.IMUnreadMsgCntRsp unread = ask(peggy.client(), ServiceID.SID_MSG_VALUE,
+        IMBaseDefine.MessageCmdID.CID_MSG_UNREAD_CNT_REQUEST_VALUE,
+        IMMessage.IMUnreadMsgCntReq.newBuilder().setUserId(0).build(),
+        IMBaseDefine.MessageCmdID.CID_MSG_UNREAD_CNT_RESPONSE_VALUE, IMMessage.IMUnreadMsgCntRsp.parser());
+    assertThat(unread.getTotalCnt()).isZero();
     assertThat(recentSessions(trent)).extracting(IMBaseDefine.ContactSessionInfo::getSessionId)
         .containsExactly(peggy.userId());
     sendText(trent, peggy.userId(), "are you there?");

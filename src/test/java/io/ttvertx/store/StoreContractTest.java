@@ -33,7 +33,8 @@ public abstract class StoreContractTest {
   @BeforeEach
   void open() {
     vertx = Vertx.vertx();
-    store = Stores.create(vertx, freshStore());
+    StoreOptions options = freshStore();
+    store = Stores.create(vertx, options);
     await(store.start());
     alice = await(store.addUser(new NewUser("alice", "secret", "Alice", "Dev")));
     bob = await(store.addUser(new NewUser("bob", "hunter2", "", "Sales")));
@@ -42,7 +43,9 @@ public abstract class StoreContractTest {
 
   @AfterEach
   void close() {
-    await(store.close());
+    if (store != null) {
+      await(store.close());
+    }
     dropStore();
     await(vertx.close());
   }

@@ -24,7 +24,7 @@ class TeamTalkSchemaStoreTest extends StoreContractTest {
   protected StoreOptions freshStore() {
     try {
       database = MysqlTestDatabase.fromTeamTalkSchema(vertx, 11);
-    } catch (Exception e) {
+    } catch (java.io.IOException | InterruptedException e) {
       throw new IllegalStateException(e);
     }
     return database.storeOptions();

@@ -44,6 +44,8 @@ public abstract class SqlStore implements Store {
   static final int IN_CHUNK = 500;
   static final String DEFAULT_DEPARTMENT = "Default";
   static final int MAX_BATCH = 1000;
+  static final int MAX_TEXT_CHARS = 4096;
+  static final int MAX_AUDIO_BYTES = 1024 * 1024;
   static final int ROWS_PER_INSERT = 250;
 
   private static final String USER_COLUMNS =
@@ -193,6 +195,11 @@ public abstract class SqlStore implements Store {
    */
   @Override
   public Future<MessageRecord> saveMessage(int fromUserId, int toUserId, int msgType, byte[] msgData, int createTime) {
+    // refused here, one by one: a row the database rejects would fail the whole batch
+    String refusal = refusal(msgType, msgData);
+    if (refusal != null) {
+      return Future.failedFuture(new StoreException(refusal));
+    }
     return relation(fromUserId, toUserId, true).compose(relateId -> {
       Promise<MessageRecord> promise = Promise.promise();
       writeQueue.add(new Queued(new PendingMessage(relateId, fromUserId, toUserId, msgType, msgData, createTime),
@@ -205,6 +212,25 @@ public abstract class SqlStore implements Store {
   /** How many batches may be written at once; 1 where ids are allocated inside the transaction. */
   protected int maxBatchesInFlight() {
     return 1;
+  }
+
+  private static String refusal(int msgType, byte[] msgData) {
+    if (AudioContent.isAudio(msgType)) {
+      if (msgData.length < 4 || msgData.length > MAX_AUDIO_BYTES) {
+        return "audio message of " + msgData.length + " bytes (4 to " + MAX_AUDIO_BYTES + ")";
+      }
+      return null;
+    }
+    String text;
+    try {
+      text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(msgData)).toString();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      return "message text is not UTF-8";
+    }
+    if (text.length() > MAX_TEXT_CHARS) {
+      return "message text of " + text.length() + " characters (at most " + MAX_TEXT_CHARS + ", as IMMessage.content)";
+    }
+    return null;
   }
 
   private void writeNextBatch() {
