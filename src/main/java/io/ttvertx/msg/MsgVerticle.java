@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -34,7 +35,11 @@ import java.util.UUID;
 public class MsgVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(MsgVerticle.class);
 
+  /** How long broadcasts are gathered before they are written. */
+  static final long BROADCAST_FLUSH_MS = 20;
+
   private final Map<Long, MsgConnection> connections = new HashMap<>();
+  private final List<Broadcast> pendingBroadcasts = new ArrayList<>();
   private MsgOptions options;
   private String instanceId;
   private String address;
@@ -145,18 +150,47 @@ public class MsgVerticle extends VerticleBase {
     }
   }
 
-  /** A frame for every online connection of this instance but those of one user (presence, profile changes). */
+  /** A broadcast frame waiting for the next flush, with whom it is not for. */
+  private record Broadcast(Buffer frame, int exceptUser, String clients) {
+    boolean isFor(MsgConnection connection) {
+      return connection.userId() != exceptUser
+          && (!Addresses.CLIENTS_PC.equals(clients) || ClientTypes.isPc(connection.clientType()))
+          && (!Addresses.CLIENTS_MOBILE.equals(clients) || ClientTypes.isMobile(connection.clientType()));
+    }
+  }
+
+  /**
+   * A frame for every online connection of this instance but those of one user (presence, profile
+   * changes). Broadcasts are gathered for {@link #BROADCAST_FLUSH_MS} and each connection then gets
+   * its share in one write: a login storm announces every PC login to every PC client (as TeamTalk
+   * does), and one write per event and connection would cost a system call each.
+   */
   private void handleBroadcast(Message<Buffer> message) {
-    int exceptUser = Integer.parseInt(message.headers().get(Addresses.EXCEPT_USER));
-    String clients = message.headers().get(Addresses.CLIENT_FILTER);
-    boolean pcOnly = Addresses.CLIENTS_PC.equals(clients);
-    boolean mobileOnly = Addresses.CLIENTS_MOBILE.equals(clients);
-    Buffer frame = message.body();
+    pendingBroadcasts.add(new Broadcast(message.body(),
+        Integer.parseInt(message.headers().get(Addresses.EXCEPT_USER)), message.headers().get(Addresses.CLIENT_FILTER)));
+    if (pendingBroadcasts.size() == 1) {
+      vertx.setTimer(BROADCAST_FLUSH_MS, id -> flushBroadcasts());
+    }
+  }
+
+  private void flushBroadcasts() {
+    List<Broadcast> broadcasts = new ArrayList<>(pendingBroadcasts);
+    pendingBroadcasts.clear();
     for (MsgConnection connection : connections.values()) {
-      if (connection.isOnline() && connection.userId() != exceptUser
-          && (!pcOnly || ClientTypes.isPc(connection.clientType()))
-          && (!mobileOnly || ClientTypes.isMobile(connection.clientType()))) {
-        connection.write(frame);
+      if (!connection.isOnline()) {
+        continue;
+      }
+      Buffer frames = null;
+      for (Broadcast broadcast : broadcasts) {
+        if (broadcast.isFor(connection)) {
+          if (frames == null) {
+            frames = Buffer.buffer();
+          }
+          frames.appendBuffer(broadcast.frame());
+        }
+      }
+      if (frames != null) {
+        connection.write(frames);
       }
     }
   }
