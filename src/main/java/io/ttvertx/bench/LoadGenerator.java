@@ -157,6 +157,16 @@ public final class LoadGenerator {
         return Future.succeededFuture(0);
       });
     }
+    if (options.warmupSeconds > 0) {
+      System.out.printf(Locale.ROOT, "warming up for %d s%n", options.warmupSeconds);
+      sleep(options.warmupSeconds * 1000L);
+    }
+    for (LoadWorker worker : workers) {
+      onContext(worker, () -> {
+        worker.startMeasuring();
+        return Future.succeededFuture(0);
+      });
+    }
     long start = System.nanoTime();
     sleep(options.durationSeconds * 1000L);
     for (LoadWorker worker : workers) {

@@ -13,6 +13,7 @@ final class LoadOptions {
         --users N               users prefix0..prefix(N-1), created beforehand (default 1000)
         --prefix P --password W user names and password (default load, pw)
         --duration S            seconds of measured traffic or holding (default 30)
+        --warmup S              chat: seconds of traffic before measuring starts (default 10)
         --rate R                chat: messages/s in total; 0 = as fast as the window allows (default 0)
         --window W              chat: unacked messages each sender may have in flight (default 4)
         --payload B             chat: message size in bytes (default 64)
@@ -31,6 +32,7 @@ final class LoadOptions {
   String prefix = "load";
   String password = "pw";
   int durationSeconds = 30;
+  int warmupSeconds = 10;
   int rate = 0;
   int window = 4;
   int payload = 64;
@@ -61,6 +63,7 @@ final class LoadOptions {
         case "--prefix" -> o.prefix = value;
         case "--password" -> o.password = value;
         case "--duration" -> o.durationSeconds = Integer.parseInt(value);
+        case "--warmup" -> o.warmupSeconds = Integer.parseInt(value);
         case "--rate" -> o.rate = Integer.parseInt(value);
         case "--window" -> o.window = Integer.parseInt(value);
         case "--payload" -> o.payload = Integer.parseInt(value);

@@ -164,7 +164,6 @@ final class LoadWorker extends VerticleBase {
       }
     }
     sending = true;
-    measuring = true;
     if (options.rate > 0) {
       double perTick = (double) options.rate / workerCount * RATE_TICK_MS / 1000.0;
       List<Sender> all = new ArrayList<>(senders.values());
@@ -189,6 +188,11 @@ final class LoadWorker extends VerticleBase {
         }
       });
     }
+  }
+
+  /** Starts the measured period (after the warm-up). */
+  void startMeasuring() {
+    measuring = true;
   }
 
   /** Ends the measured period: no new messages; copies of those already sent are still awaited. */

@@ -52,7 +52,7 @@ class LoadGeneratorTest {
 
   private LoadOptions options(String mode) {
     LoadOptions options = LoadOptions.parse(new String[] {"--mode", mode, "--port", Integer.toString(server.msgPort),
-        "--users", Integer.toString(USERS), "--duration", "2", "--window", "2", "--drain", "10"});
+        "--users", Integer.toString(USERS), "--duration", "2", "--warmup", "0", "--window", "2", "--drain", "10"});
     options.loginUrl = "http://127.0.0.1:" + server.loginPort + "/msg_server";
     return options;
   }

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Reproduces one benchmark of bench/RESULTS.md: creates the users, starts the server from
+# target/tt-vertx.jar on the chosen store, runs the load generator against it, stops the server.
+#   bench/run.sh chat embedded|mysql [USERS [generator options...]]
+#   bench/run.sh idle embedded|mysql [USERS [generator options...]]
+# Work files go to bench/work/ (ignored by git). MySQL runs use database ttbench and Redis database 5.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mode=${1:?chat or idle}; store=${2:?embedded or mysql}; users=${3:-1000}; shift $(( $# < 3 ? $# : 3 ))
+jar=$PWD/target/tt-vertx.jar
+[ -f "$jar" ] || mvn -B -q package -DskipTests
+work=bench/work; mkdir -p $work; cd $work
+pkill -f "tt-vertx.jar" 2>/dev/null || true; sleep 1
+
+export TT_LOG_LEVEL=WARN TT_MSG_PRIOR_IP=127.0.0.1
+if [ "$store" = mysql ]; then
+  export TT_STORE=mysql TT_MYSQL_DATABASE=ttbench TT_REDIS_DATABASE=5
+  mariadb -h127.0.0.1 -uroot -e "DROP DATABASE IF EXISTS ttbench; CREATE DATABASE ttbench"
+  redis-cli -n 5 flushdb >/dev/null
+else
+  export TT_STORE=embedded TT_EMBEDDED_PATH=$PWD/data-bench/teamtalk
+  rm -rf data-bench
+fi
+java -cp "$jar" io.ttvertx.bench.LoadGenerator --write-csv users.csv --users "$users" >/dev/null
+java -jar "$jar" user import users.csv
+java -Xmx2g ${SERVER_OPTS:-} -jar "$jar" > server.log 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null || true' EXIT
+for _ in $(seq 1 60); do (exec 3<>/dev/tcp/127.0.0.1/8000) 2>/dev/null && break; sleep 0.5; done
+java -cp "$jar" io.ttvertx.bench.LoadGenerator --mode "$mode" --users "$users" \
+  --login-url http://127.0.0.1:8080/msg_server --server-pid $server "$@"
