@@ -200,12 +200,6 @@ final class MsgConnection {
     this.state = State.ONLINE;
   }
 
-  void loginFailed() {
-    if (state == State.LOGGING_IN) {
-      state = State.AWAITING_LOGIN;
-    }
-  }
-
   long id() { return id; }
   int userId() { return userId; }
   int clientType() { return clientType; }

@@ -26,6 +26,9 @@ import java.util.Map;
  * committed message is on disk when the future completes.
  */
 public final class EmbeddedStore extends SqlStore {
+  /** Readers run in parallel; messages have one writer (see SqlStore#saveMessage). */
+  static final int POOL_SIZE = 8;
+
   private final Vertx vertx;
   private final StoreOptions options;
 
@@ -39,7 +42,7 @@ public final class EmbeddedStore extends SqlStore {
     Path file = Path.of(options.embeddedPath()).toAbsolutePath();
     String url = "jdbc:h2:file:" + file + ";MODE=MySQL;WRITE_DELAY=0;LOCK_TIMEOUT=10000";
     pool = JDBCPool.pool(vertx, new JDBCConnectOptions().setJdbcUrl(url).setUser("sa").setPassword(""),
-        new PoolOptions().setMaxSize(options.mysqlPoolSize()));
+        new PoolOptions().setMaxSize(POOL_SIZE));
     return Future.succeededFuture();
   }
 
