@@ -20,10 +20,11 @@ import java.util.Map;
 
 /**
  * The embedded store: an H2 file database (MySQL mode) through vertx-jdbc-client, with TeamTalk's
- * tables. The counters TeamTalk keeps in Redis live in two tables here: tt_msg_counter (next message
- * id per relation) and tt_unread (unread count per receiver and sender). Messages are written in batches,
- * each with its ids, unread counts and recent sessions in one transaction; H2 runs with WRITE_DELAY=0 so a
- * committed message is on disk when the future completes.
+ * tables. The counters TeamTalk keeps in Redis live in two tables here: tt_msg_counter (last message
+ * id per relation) and tt_unread (unread count per receiver and sender). Messages are written in
+ * batches, each with its ids, unread counts and recent sessions in one transaction; H2 runs with
+ * WRITE_DELAY=0 and each batch's commit is followed by CHECKPOINT SYNC, so a message is on the disk
+ * (not only in the file) before its future completes.
  */
 public final class EmbeddedStore extends SqlStore {
   /** Readers run in parallel; messages have one writer (see SqlStore#saveMessage). */
@@ -122,7 +123,9 @@ public final class EmbeddedStore extends SqlStore {
                   + " ON DUPLICATE KEY UPDATE cnt = cnt + ?").executeBatch(unread))
               .compose(v -> touchSessions(conn, records))
               .map(v -> records);
-        }));
+        }))
+        // the commit is in the file; this forces it to the disk, once for the whole batch
+        .compose(records -> pool.query("CHECKPOINT SYNC").execute().map(records));
   }
 
   @Override
