@@ -9,6 +9,7 @@ import io.ttvertx.proto.IMBaseDefine.BuddyListCmdID;
 import io.ttvertx.proto.IMBaseDefine.MessageCmdID;
 import io.ttvertx.proto.IMBaseDefine.OtherCmdID;
 import io.ttvertx.proto.IMBuddy;
+import io.ttvertx.proto.IMLogin;
 import io.ttvertx.proto.IMMessage;
 import io.ttvertx.proto.IMServer;
 import io.ttvertx.store.Store;
@@ -90,6 +91,8 @@ public class DbProxyVerticle extends VerticleBase {
   private Future<? extends MessageLite> answer(int command, byte[] body) throws InvalidProtocolBufferException {
     return switch (command) {
       case OtherCmdID.CID_OTHER_VALIDATE_REQ_VALUE -> validate(IMServer.IMValidateReq.parseFrom(body));
+      case IMBaseDefine.LoginCmdID.CID_LOGIN_REQ_DEVICETOKEN_VALUE ->
+          deviceToken(IMLogin.IMDeviceTokenReq.parseFrom(body));
       case BuddyListCmdID.CID_BUDDY_LIST_RECENT_CONTACT_SESSION_REQUEST_VALUE ->
           recentSessions(IMBuddy.IMRecentContactSessionReq.parseFrom(body));
       case BuddyListCmdID.CID_BUDDY_LIST_USER_INFO_REQUEST_VALUE -> usersInfo(IMBuddy.IMUsersInfoReq.parseFrom(body));
@@ -119,6 +122,11 @@ public class DbProxyVerticle extends VerticleBase {
       }
       return response.setResultCode(0).setUserInfo(ProtoMapping.userInfo(user)).build();
     });
+  }
+
+  private Future<IMLogin.IMDeviceTokenRsp> deviceToken(IMLogin.IMDeviceTokenReq request) {
+    return store.setDeviceToken(request.getUserId(), request.getClientType().getNumber(), request.getDeviceToken())
+        .map(v -> IMLogin.IMDeviceTokenRsp.newBuilder().setUserId(request.getUserId()).build());
   }
 
   private Future<IMBuddy.IMRecentContactSessionRsp> recentSessions(IMBuddy.IMRecentContactSessionReq request) {

@@ -3,6 +3,7 @@ package io.ttvertx.msg;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.ttvertx.protocol.ClientTypes;
 import io.ttvertx.protocol.Pdu;
+import io.ttvertx.proto.IMBaseDefine;
 import io.ttvertx.proto.IMBaseDefine.KickReasonType;
 import io.ttvertx.proto.IMBaseDefine.LoginCmdID;
 import io.ttvertx.proto.IMBaseDefine.OtherCmdID;
@@ -13,14 +14,12 @@ import io.ttvertx.proto.IMServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Login service (0x01): login, logout, a mobile kicking the PC client. */
-final class LoginCommands {
+/** Login service (0x01): login, logout, a mobile kicking the PC client, device tokens. */
+final class LoginCommands extends CommandHandlers {
   private static final Logger log = LoggerFactory.getLogger(LoginCommands.class);
 
-  private final MsgVerticle server;
-
   LoginCommands(MsgVerticle server) {
-    this.server = server;
+    super(server);
   }
 
   void handleLogin(MsgConnection connection, Pdu pdu) throws InvalidProtocolBufferException {
@@ -104,5 +103,25 @@ final class LoginCommands {
     server.route().kickPc(userId, KickReasonType.KICK_REASON_MOBILE_KICK_VALUE).onComplete(ar ->
         connection.reply(pdu, ServiceID.SID_LOGIN_VALUE, LoginCmdID.CID_LOGIN_RES_KICKPCCLIENT_VALUE,
             IMLogin.IMKickPCClientRsp.newBuilder().setUserId(userId).setResultCode(ar.succeeded() ? 0 : 1).build()));
+  }
+
+  /**
+   * A mobile client's push token is stored and answered with the user's id (TeamTalk answers without
+   * it, leaving a required field unset). PC clients have no push token; theirs is ignored, as TeamTalk
+   * does (MsgConn::_HandleClientDeviceToken).
+   */
+  void handleDeviceToken(MsgConnection connection, Pdu pdu) throws InvalidProtocolBufferException {
+    IMLogin.IMDeviceTokenReq request = pdu.parse(IMLogin.IMDeviceTokenReq.parser());
+    if (!ClientTypes.isMobile(connection.clientType())) {
+      log.info("connection {} (user {}): device token from a PC client ignored", connection.id(), connection.userId());
+      return;
+    }
+    IMLogin.IMDeviceTokenReq stored = request.toBuilder()
+        .setUserId(connection.userId())
+        .setClientType(IMBaseDefine.ClientType.forNumber(connection.clientType()))
+        .clearAttachData()
+        .build();
+    ask(connection, pdu, pdu.commandId(), stored, true).onSuccess(answer ->
+        connection.replyRaw(pdu, ServiceID.SID_LOGIN_VALUE, LoginCmdID.CID_LOGIN_RES_DEVICETOKEN_VALUE, answer));
   }
 }

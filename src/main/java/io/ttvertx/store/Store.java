@@ -86,6 +86,17 @@ public interface Store {
   /** Marks the session removed for this user only; a later message brings it back. */
   Future<Void> removeSession(int userId, int peerId, int sessionType);
 
+  // ---- push
+
+  /**
+   * Records the push token of a user's mobile device (TeamTalk keeps one per user), replacing the
+   * previous one. {@code clientType} is 0x11 (iOS) or 0x12 (Android).
+   */
+  Future<Void> setDeviceToken(int userId, int clientType, String token);
+
+  /** The user's device token, or null when none was recorded. */
+  Future<DeviceToken> deviceToken(int userId);
+
   // ---- administration (CLI)
 
   /** Creates a user; fails with {@link StoreException} when the name is taken or the department unknown. */

@@ -254,6 +254,24 @@ public class LoginAndPresenceTest extends ServerTestBase {
   }
 
   @Test
+  void mobileDeviceTokenIsStoredAndAnsweredWithTheUserId() {
+    Session mobile = login("xavier", ClientType.CLIENT_TYPE_ANDROID);
+    IMLogin.IMDeviceTokenRsp answer = ask(mobile.client(), ServiceID.SID_LOGIN_VALUE,
+        LoginCmdID.CID_LOGIN_REQ_DEVICETOKEN_VALUE, IMLogin.IMDeviceTokenReq.newBuilder().setUserId(0)
+            .setDeviceToken("android-token-1").build(),
+        LoginCmdID.CID_LOGIN_RES_DEVICETOKEN_VALUE, IMLogin.IMDeviceTokenRsp.parser());
+    assertThat(answer.getUserId()).isEqualTo(mobile.userId());
+
+    // a PC client gets no answer, as from TeamTalk
+    Session pc = loginPc("xavier");
+    pc.client().send(ServiceID.SID_LOGIN_VALUE, LoginCmdID.CID_LOGIN_REQ_DEVICETOKEN_VALUE,
+        IMLogin.IMDeviceTokenReq.newBuilder().setUserId(0).setDeviceToken("pc").build());
+    roundTrip(pc.client());
+    assertThat(pc.client().pendingPushes()).extracting(Pdu::commandId)
+        .doesNotContain(LoginCmdID.CID_LOGIN_RES_DEVICETOKEN_VALUE);
+  }
+
+  @Test
   void unsupportedCommandsAfterLoginAreIgnored() {
     Session victor = loginPc("victor");
     victor.client().send(ServiceID.SID_FILE_VALUE, IMBaseDefine.FileCmdID.CID_FILE_HAS_OFFLINE_REQ_VALUE,

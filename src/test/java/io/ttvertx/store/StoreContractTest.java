@@ -204,4 +204,14 @@ public abstract class StoreContractTest {
     assertThat(awaitFailure(store.addDepartment("Dev", 0, 0))).isInstanceOf(StoreException.class);
     assertThat(await(store.addDepartment("Research", 0, 5)).priority()).isEqualTo(5);
   }
+
+  @Test
+  void keepsOneDeviceTokenPerUser() {
+    assertThat(await(store.deviceToken(alice.id()))).isNull();
+    await(store.setDeviceToken(alice.id(), 0x12, "token-a"));
+    assertThat(await(store.deviceToken(alice.id()))).isEqualTo(new DeviceToken(0x12, "token-a"));
+    await(store.setDeviceToken(alice.id(), 0x11, "token-b"));
+    assertThat(await(store.deviceToken(alice.id()))).isEqualTo(new DeviceToken(0x11, "token-b"));
+    assertThat(await(store.deviceToken(bob.id()))).isNull();
+  }
 }

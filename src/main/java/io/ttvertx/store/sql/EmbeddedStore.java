@@ -1,6 +1,7 @@
 package io.ttvertx.store.sql;
 
 import io.ttvertx.config.StoreOptions;
+import io.ttvertx.store.DeviceToken;
 import io.ttvertx.store.MessageRecord;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -74,7 +75,9 @@ public final class EmbeddedStore extends SqlStore {
         "CREATE TABLE IF NOT EXISTS tt_audio_data (audioId INT PRIMARY KEY, data VARBINARY(1048576) NOT NULL)",
         "CREATE TABLE IF NOT EXISTS tt_msg_counter (relateId INT PRIMARY KEY, msgId INT NOT NULL)",
         "CREATE TABLE IF NOT EXISTS tt_unread (userId INT NOT NULL, peerId INT NOT NULL, cnt INT NOT NULL,"
-            + " PRIMARY KEY (userId, peerId))"));
+            + " PRIMARY KEY (userId, peerId))",
+        "CREATE TABLE IF NOT EXISTS tt_device_token (userId INT PRIMARY KEY, clientType INT NOT NULL,"
+            + " token VARCHAR(255) NOT NULL)"));
     for (int i = 0; i < MESSAGE_TABLES; i++) {
       tables.add("CREATE TABLE IF NOT EXISTS IMMessage_" + i + " (id INT AUTO_INCREMENT PRIMARY KEY,"
           + " relateId INT NOT NULL, fromId INT NOT NULL, toId INT NOT NULL, msgId INT NOT NULL,"
@@ -136,6 +139,21 @@ public final class EmbeddedStore extends SqlStore {
           rows.forEach(row -> byPeer.put(row.getInteger(0), row.getInteger(1)));
           return byPeer;
         });
+  }
+
+  @Override
+  public Future<Void> setDeviceToken(int userId, int clientType, String token) {
+    return pool.preparedQuery("INSERT INTO tt_device_token (userId, clientType, token) VALUES (?, ?, ?)"
+        + " ON DUPLICATE KEY UPDATE clientType = ?, token = ?").execute(Tuple.of(userId, clientType, token, clientType,
+        token)).mapEmpty();
+  }
+
+  @Override
+  public Future<DeviceToken> deviceToken(int userId) {
+    return pool.preparedQuery("SELECT clientType, token FROM tt_device_token WHERE userId = ?")
+        .execute(Tuple.of(userId))
+        .map(rows -> rows.size() == 0 ? null : new DeviceToken(rows.iterator().next().getInteger(0),
+            rows.iterator().next().getString(1)));
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.ttvertx.store.sql;
 
 import io.ttvertx.config.StoreOptions;
+import io.ttvertx.store.DeviceToken;
 import io.ttvertx.store.MessageRecord;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -38,6 +39,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class MysqlStore extends SqlStore {
   private static final Logger log = LoggerFactory.getLogger(MysqlStore.class);
   private static final int INSERT_ATTEMPTS = 3;
+  private static final int IOS = 0x11;
+  private static final int ANDROID = 0x12;
 
   private final Vertx vertx;
   private final StoreOptions options;
@@ -254,6 +257,45 @@ public final class MysqlStore extends SqlStore {
         }
       }
       return byPeer;
+    });
+  }
+
+  /**
+   * TeamTalk's Redis layout (MessageCounter.cpp): {@code device_<userId>} holds "ios:&lt;token&gt;" or
+   * "android:&lt;token&gt;", and {@code device_<token>} the user id; a replaced token's reverse entry is
+   * emptied.
+   */
+  @Override
+  public Future<Void> setDeviceToken(int userId, int clientType, String token) {
+    String value = (clientType == IOS ? "ios:" : clientType == ANDROID ? "android:" : "") + token;
+    return redis.get("device_" + userId).compose(old -> {
+      Future<?> cleared = Future.succeededFuture();
+      if (old != null && old.toString().contains(":")) {
+        String oldToken = old.toString().substring(old.toString().indexOf(':') + 1);
+        if (!oldToken.equals(token)) {
+          cleared = redis.set(List.of("device_" + oldToken, ""));
+        }
+      }
+      return cleared;
+    }).compose(v -> redisClient.batch(List.of(
+        Request.cmd(Command.SET).arg("device_" + userId).arg(value),
+        Request.cmd(Command.SET).arg("device_" + token).arg(userId)))).mapEmpty();
+  }
+
+  @Override
+  public Future<DeviceToken> deviceToken(int userId) {
+    return redis.get("device_" + userId).map(response -> {
+      if (response == null || response.toString().isEmpty()) {
+        return null;
+      }
+      String value = response.toString();
+      if (value.startsWith("ios:")) {
+        return new DeviceToken(IOS, value.substring(4));
+      }
+      if (value.startsWith("android:")) {
+        return new DeviceToken(ANDROID, value.substring(8));
+      }
+      return new DeviceToken(0, value);
     });
   }
 
