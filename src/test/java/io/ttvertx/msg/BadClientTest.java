@@ -10,8 +10,6 @@ import io.ttvertx.support.ServerTestBase;
 import io.ttvertx.support.TestServer;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -35,16 +33,6 @@ public class BadClientTest extends ServerTestBase {
     config.getJsonObject("msg").put("maxFrameLength", MAX_FRAME).put("loginTimeoutSeconds", 1)
         .put("pcIdleTimeoutSeconds", 2);
     startServer(config);
-  }
-
-  @AfterAll
-  static void stop() {
-    stopServer();
-  }
-
-  @AfterEach
-  void disconnect() {
-    closeClients();
   }
 
   private void assertClosedAndServerStillServes(TeamTalkClient offender) {

@@ -9,8 +9,6 @@ import io.ttvertx.proto.IMBuddy;
 import io.ttvertx.proto.IMMessage;
 import io.ttvertx.support.ServerTestBase;
 import io.ttvertx.support.TestServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -28,16 +26,6 @@ public class ChatTest extends ServerTestBase {
   @BeforeAll
   static void start() {
     startServer(TestServer.defaultConfig());
-  }
-
-  @AfterAll
-  static void stop() {
-    stopServer();
-  }
-
-  @AfterEach
-  void disconnect() {
-    closeClients();
   }
 
   private int userId(String name) {

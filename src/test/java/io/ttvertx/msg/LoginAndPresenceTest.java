@@ -14,8 +14,6 @@ import io.ttvertx.proto.IMMessage;
 import io.ttvertx.proto.IMOther;
 import io.ttvertx.support.ServerTestBase;
 import io.ttvertx.support.TestServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -30,16 +28,6 @@ public class LoginAndPresenceTest extends ServerTestBase {
   @BeforeAll
   static void start() {
     startServer(TestServer.defaultConfig());
-  }
-
-  @AfterAll
-  static void stop() {
-    stopServer();
-  }
-
-  @AfterEach
-  void disconnect() {
-    closeClients();
   }
 
   @Test

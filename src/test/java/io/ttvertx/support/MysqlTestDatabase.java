@@ -83,12 +83,7 @@ public final class MysqlTestDatabase {
 
   /** Runs a statement in this database. */
   public void execute(String sql) {
-    Pool pool = pool(name);
-    try {
-      await(pool.query(sql).execute());
-    } finally {
-      pool.close();
-    }
+    run(name, sql);
   }
 
   public void drop() {
@@ -97,7 +92,11 @@ public final class MysqlTestDatabase {
   }
 
   private void admin(String sql) {
-    Pool pool = pool(null);
+    run(null, sql);
+  }
+
+  private void run(String database, String sql) {
+    Pool pool = pool(database);
     try {
       await(pool.query(sql).execute());
     } finally {

@@ -13,6 +13,8 @@ import io.ttvertx.proto.IMOther;
 import io.ttvertx.store.NewUser;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -54,9 +56,16 @@ public abstract class ServerTestBase {
     }
   }
 
-  protected void closeClients() {
+  @AfterEach
+  void closeClients() {
     clients.forEach(TeamTalkClient::close);
     clients.clear();
+  }
+
+  /** Stops the class's server; a class with more to clean hides this with its own {@code stop()}. */
+  @AfterAll
+  static void stop() {
+    stopServer();
   }
 
   protected TeamTalkClient connect() {
