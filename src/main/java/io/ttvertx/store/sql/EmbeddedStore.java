@@ -40,6 +40,11 @@ public final class EmbeddedStore extends SqlStore {
   }
 
   @Override
+  protected Vertx vertx() {
+    return vertx;
+  }
+
+  @Override
   protected Future<Void> connect() {
     Path file = Path.of(options.embeddedPath()).toAbsolutePath();
     String url = "jdbc:h2:file:" + file + ";MODE=MySQL;WRITE_DELAY=0;LOCK_TIMEOUT=10000";

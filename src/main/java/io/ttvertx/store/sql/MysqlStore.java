@@ -55,6 +55,11 @@ public final class MysqlStore extends SqlStore {
   }
 
   @Override
+  protected Vertx vertx() {
+    return vertx;
+  }
+
+  @Override
   protected Future<Void> connect() {
     MySQLConnectOptions connect = new MySQLConnectOptions()
         .setHost(options.mysqlHost())

@@ -44,6 +44,8 @@ public abstract class SqlStore implements Store {
   static final int IN_CHUNK = 500;
   static final String DEFAULT_DEPARTMENT = "Default";
   static final int MAX_BATCH = 1000;
+  static final int RELATION_ATTEMPTS = 20;
+  static final long RELATION_RETRY_MS = 10;
   static final int MAX_TEXT_CHARS = 4096;
   static final int MAX_AUDIO_BYTES = 1024 * 1024;
   static final int ROWS_PER_INSERT = 250;
@@ -66,6 +68,9 @@ public abstract class SqlStore implements Store {
   private final Map<Long, Integer> relations = new ConcurrentHashMap<>();
 
   // ---- what the backends provide
+
+  /** The Vert.x instance the store runs on. */
+  protected abstract io.vertx.core.Vertx vertx();
 
   /** Opens the pool (sets {@link #pool}) and whatever else the backend needs. */
   protected abstract Future<Void> connect();
@@ -482,11 +487,30 @@ public abstract class SqlStore implements Store {
               + " VALUES (?, ?, 0, ?, ?)").execute(Tuple.of(small, big, now, now))
           .recover(duplicate -> Future.succeededFuture())
           // concurrent first messages may both insert: the lowest id is the relation, for everyone
-          .compose(v -> findRelation(small, big));
+          .compose(v -> findCreatedRelation(small, big, RELATION_ATTEMPTS));
     }).onSuccess(relateId -> {
       if (relateId != null) {
         relations.put(key, relateId);
       }
+    });
+  }
+
+  /**
+   * The relation just inserted, here or by a concurrent writer. A writer whose insert lost a race can
+   * be refused before the winner's row is committed, so a missing row is looked for again shortly.
+   */
+  private Future<Integer> findCreatedRelation(int small, int big, int attempts) {
+    return findRelation(small, big).compose(found -> {
+      if (found != null) {
+        return Future.succeededFuture(found);
+      }
+      if (attempts <= 1) {
+        return Future.failedFuture(new IllegalStateException("relation of " + small + " and " + big
+            + " could not be created"));
+      }
+      Promise<Integer> retried = Promise.promise();
+      vertx().setTimer(RELATION_RETRY_MS, id -> findCreatedRelation(small, big, attempts - 1).onComplete(retried));
+      return retried.future();
     });
   }
 
