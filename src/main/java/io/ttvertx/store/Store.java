@@ -63,7 +63,7 @@ public interface Store {
    */
   Future<List<MessageRecord>> messages(int userId, int peerId, int beginMsgId, int count);
 
-  /** The messages of that conversation with the given ids (those that exist), ascending by id. */
+  /** The messages of that conversation with the given ids (those that exist), newest first, at most 100. */
   Future<List<MessageRecord>> messagesByIds(int userId, int peerId, Collection<Integer> msgIds);
 
   /** The id of the newest message of that conversation, 0 when there is none. */

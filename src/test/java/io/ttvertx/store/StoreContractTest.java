@@ -108,8 +108,8 @@ public abstract class StoreContractTest {
     assertThat(new String(first.msgData(), StandardCharsets.UTF_8)).isEqualTo("m1");
     assertThat(first.fromUserId()).isEqualTo(alice.id());
     assertThat(first.toUserId()).isEqualTo(bob.id());
-    assertThat(await(store.messagesByIds(alice.id(), bob.id(), List.of(4, 2, 99)))).extracting(MessageRecord::msgId)
-        .containsExactly(2, 4);
+    assertThat(await(store.messagesByIds(alice.id(), bob.id(), List.of(2, 4, 99)))).extracting(MessageRecord::msgId)
+        .containsExactly(4, 2);
     assertThat(await(store.latestMessageId(bob.id(), alice.id()))).isEqualTo(5);
     assertThat(await(store.latestMessageId(bob.id(), carol.id()))).isZero();
     assertThat(await(store.messages(bob.id(), carol.id(), 0, 10))).isEmpty();

@@ -42,6 +42,7 @@ public abstract class SqlStore implements Store {
   static final int MAX_SIGN_INFO_LENGTH = 128;
   static final int MAX_RECENT_SESSIONS = 100;
   static final int IN_CHUNK = 500;
+  static final int MAX_MESSAGES_BY_ID = 100;
   static final String DEFAULT_DEPARTMENT = "Default";
   static final int MAX_BATCH = 1000;
   static final int RELATION_ATTEMPTS = 20;
@@ -292,10 +293,11 @@ public abstract class SqlStore implements Store {
       }
       List<Object> params = new ArrayList<>();
       params.add(relateId);
-      params.addAll(ids.subList(0, Math.min(ids.size(), IN_CHUNK)));
+      params.addAll(ids.subList(0, Math.min(ids.size(), MAX_MESSAGES_BY_ID)));
+      // newest first and at most 100, as TeamTalk's MessageModel answers
       return pool.preparedQuery("SELECT " + MESSAGE_COLUMNS + " FROM " + messageTable(relateId)
               + " WHERE relateId = ? AND status = 0 AND msgId IN (" + placeholders(params.size() - 1)
-              + ") ORDER BY msgId")
+              + ") ORDER BY msgId DESC")
           .execute(Tuple.wrap(params)).compose(this::messagesOf);
     });
   }
