@@ -46,7 +46,4 @@ public final class LoginOptions {
   public String msfsBackup() { return msfsBackup; }
   public String discovery() { return discovery; }
 
-  public LoginOptions setInstances(int instances) { this.instances = instances; return this; }
-  public LoginOptions setHost(String host) { this.host = host; return this; }
-  public LoginOptions setPort(int port) { this.port = port; return this; }
 }

@@ -84,15 +84,4 @@ public final class MsgOptions {
   public int msgListLimit() { return msgListLimit; }
   public int busTimeoutMs() { return busTimeoutMs; }
 
-  public MsgOptions setInstances(int instances) { this.instances = instances; return this; }
-  public MsgOptions setHost(String host) { this.host = host; return this; }
-  public MsgOptions setPort(int port) { this.port = port; return this; }
-  public MsgOptions setPriorIp(String priorIp) { this.priorIp = priorIp; return this; }
-  public MsgOptions setBackupIp(String backupIp) { this.backupIp = backupIp; return this; }
-  public MsgOptions setMaxConnections(int maxConnections) { this.maxConnections = maxConnections; return this; }
-  public MsgOptions setMaxFrameLength(int maxFrameLength) { this.maxFrameLength = maxFrameLength; return this; }
-  public MsgOptions setLoginTimeoutSeconds(int s) { this.loginTimeoutSeconds = s; return this; }
-  public MsgOptions setPcIdleTimeoutSeconds(int s) { this.pcIdleTimeoutSeconds = s; return this; }
-  public MsgOptions setMobileIdleTimeoutSeconds(int s) { this.mobileIdleTimeoutSeconds = s; return this; }
-  public MsgOptions setLoadReportSeconds(int s) { this.loadReportSeconds = s; return this; }
 }

@@ -10,6 +10,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.stream.Collectors;
 
 /** The msg side of the route verticle's event-bus API (see {@link Addresses}). */
@@ -45,7 +46,7 @@ final class RouteClient {
 
   /** Delivers {@code frame} to the user's own other connections (not {@code exceptConn}). */
   void deliverToOwnDevices(int userId, Buffer frame, long exceptConn) {
-    deliver(java.util.List.of(userId), frame, exceptConn);
+    deliver(List.of(userId), frame, exceptConn);
   }
 
   /** Delivers {@code frame} to every online connection of every user but {@code exceptUser}. */

@@ -16,10 +16,6 @@ public final class ClientTypes {
     return (clientType >> 4) == 1;
   }
 
-  public static boolean isKnown(int clientType) {
-    return clientType == 0x01 || clientType == 0x02 || clientType == 0x11 || clientType == 0x12;
-  }
-
   public static boolean sameClass(int a, int b) {
     return (a >> 4) == (b >> 4);
   }

@@ -83,8 +83,4 @@ final class OnlineTable {
     }
     return false;
   }
-
-  int userCount() {
-    return byUser.size();
-  }
 }

@@ -67,6 +67,7 @@ public abstract class SqlStore implements Store {
   static final int MAX_TOUCHED_SESSIONS = 1_000_000;
   /** Relation ids by (smallId, bigId); relations are never deleted, so caching them is safe. */
   private final Map<Long, Integer> relations = new ConcurrentHashMap<>();
+  private final Map<Long, Future<Integer>> relationsBeingCreated = new ConcurrentHashMap<>();
 
   // ---- what the backends provide
 
@@ -480,21 +481,38 @@ public abstract class SqlStore implements Store {
     if (cached != null) {
       return Future.succeededFuture(cached);
     }
-    return findRelation(small, big).compose(found -> {
-      if (found != null || !create) {
+    if (!create) {
+      return findRelation(small, big).onSuccess(found -> {
+        if (found != null) {
+          relations.put(key, found);
+        }
+      });
+    }
+    // concurrent first messages of one conversation share one lookup (and at most one insert)
+    Future<Integer> pending = relationsBeingCreated.get(key);
+    if (pending != null) {
+      return pending;
+    }
+    Future<Integer> created = findRelation(small, big).compose(found -> {
+      if (found != null) {
         return Future.succeededFuture(found);
       }
       int now = now();
       return pool.preparedQuery("INSERT INTO IMRelationShip (smallId, bigId, status, created, updated)"
               + " VALUES (?, ?, 0, ?, ?)").execute(Tuple.of(small, big, now, now))
           .recover(duplicate -> Future.succeededFuture())
-          // concurrent first messages may both insert: the lowest id is the relation, for everyone
+          // another process may insert too: the lowest id is the relation, for everyone
           .compose(v -> findCreatedRelation(small, big, RELATION_ATTEMPTS));
-    }).onSuccess(relateId -> {
-      if (relateId != null) {
-        relations.put(key, relateId);
+    }).andThen(ar -> {
+      relationsBeingCreated.remove(key);
+      if (ar.succeeded()) {
+        relations.put(key, ar.result());
       }
     });
+    if (!created.isComplete()) {
+      relationsBeingCreated.put(key, created);
+    }
+    return created;
   }
 
   /**
