@@ -22,8 +22,10 @@ import io.vertx.core.eventbus.MessageConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -44,6 +46,11 @@ public class DbProxyVerticle extends VerticleBase {
   private MessageConsumer<Buffer> consumer;
   /** Users known to exist (users are never deleted), so a message's receiver is checked once. */
   private final Set<Integer> knownUsers = new HashSet<>();
+  /**
+   * Lookups of receivers not yet known, shared by the messages that arrive meanwhile: they then go on
+   * in the order they arrived, which keeps a sender's messages in order.
+   */
+  private final Map<Integer, Future<Boolean>> receiversBeingChecked = new HashMap<>();
 
   @Override
   public Future<?> start() {
@@ -208,13 +215,21 @@ public class DbProxyVerticle extends VerticleBase {
     if (knownUsers.contains(userId)) {
       return Future.succeededFuture(true);
     }
-    return store.usersByIds(List.of(userId)).map(users -> {
+    Future<Boolean> pending = receiversBeingChecked.get(userId);
+    if (pending != null) {
+      return pending;
+    }
+    Future<Boolean> checked = store.usersByIds(List.of(userId)).map(users -> {
       if (users.isEmpty()) {
         return false;
       }
       knownUsers.add(userId);
       return true;
-    });
+    }).andThen(ar -> receiversBeingChecked.remove(userId));
+    if (!checked.isComplete()) {
+      receiversBeingChecked.put(userId, checked);
+    }
+    return checked;
   }
 
   private Future<IMMessage.IMMsgDataReadAck> readAck(IMMessage.IMMsgDataReadAck request) {

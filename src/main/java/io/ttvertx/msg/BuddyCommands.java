@@ -41,7 +41,7 @@ final class BuddyCommands extends CommandHandlers {
   void handleRemoveSession(MsgConnection connection, Pdu pdu) throws InvalidProtocolBufferException {
     IMBuddy.IMRemoveSessionReq request = pdu.parse(IMBuddy.IMRemoveSessionReq.parser())
         .toBuilder().setUserId(connection.userId()).build();
-    ask(connection, pdu, pdu.commandId(), request, true).onSuccess(answer -> {
+    ask(connection, pdu, pdu.commandId(), request, Order.CHANGE).onSuccess(answer -> {
       connection.replyRaw(pdu, ServiceID.SID_BUDDY_LIST_VALUE, BuddyListCmdID.CID_BUDDY_LIST_REMOVE_SESSION_RES_VALUE,
           answer);
       IMBuddy.IMRemoveSessionRsp response = parseAnswer(IMBuddy.IMRemoveSessionRsp.parser(), answer);
@@ -88,7 +88,7 @@ final class BuddyCommands extends CommandHandlers {
   void handleChangeAvatar(MsgConnection connection, Pdu pdu) throws InvalidProtocolBufferException {
     IMBuddy.IMChangeAvatarReq request = pdu.parse(IMBuddy.IMChangeAvatarReq.parser())
         .toBuilder().setUserId(connection.userId()).build();
-    ask(connection, pdu, pdu.commandId(), request, true).onSuccess(answer -> {
+    ask(connection, pdu, pdu.commandId(), request, Order.CHANGE).onSuccess(answer -> {
       connection.replyRaw(pdu, ServiceID.SID_BUDDY_LIST_VALUE, BuddyListCmdID.CID_BUDDY_LIST_CHANGE_AVATAR_RESPONSE_VALUE,
           answer);
       if (parseAnswer(IMBuddy.IMChangeAvatarRsp.parser(), answer).getResultCode() == 0) {
@@ -110,7 +110,7 @@ final class BuddyCommands extends CommandHandlers {
   void handleChangeSignInfo(MsgConnection connection, Pdu pdu) throws InvalidProtocolBufferException {
     IMBuddy.IMChangeSignInfoReq request = pdu.parse(IMBuddy.IMChangeSignInfoReq.parser())
         .toBuilder().setUserId(connection.userId()).build();
-    ask(connection, pdu, pdu.commandId(), request, true).onSuccess(answer -> {
+    ask(connection, pdu, pdu.commandId(), request, Order.CHANGE).onSuccess(answer -> {
       connection.replyRaw(pdu, ServiceID.SID_BUDDY_LIST_VALUE,
           BuddyListCmdID.CID_BUDDY_LIST_CHANGE_SIGN_INFO_RESPONSE_VALUE, answer);
       if (parseAnswer(IMBuddy.IMChangeSignInfoRsp.parser(), answer).getResultCode() == 0) {

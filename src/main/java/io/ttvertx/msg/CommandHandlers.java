@@ -19,17 +19,32 @@ abstract class CommandHandlers {
     this.server = server;
   }
 
+  /** How a request is ordered against the data-changing requests a connection sent before it. */
+  enum Order {
+    /** Waits for every change sent before it. */
+    READ,
+    /** Waits for every change sent before it, and every request after it waits for it. */
+    CHANGE,
+    /**
+     * A message: waits for the changes before it but not for earlier messages, so a sender's messages
+     * are stored together. The store answers messages in the order they arrive, so their ids keep the
+     * sender's order; reads and other changes after it wait for it.
+     */
+    MESSAGE
+  }
+
   /**
    * Sends {@code request} (whose user id the caller has already set to the logged-in user) to the db
-   * proxy and completes with its answer; a failure is logged here. Requests that change data run one
-   * after the other in the order the client sent them, and a read waits for the changes sent before
-   * it (a READ_ACK followed by UNREAD_CNT sees the count cleared; two messages keep their order).
-   * The connection's pending-request count is kept for back-pressure.
+   * proxy and completes with its answer; a failure is logged here. {@code order} keeps the effects of
+   * a connection's requests in the order the client sent them: a READ_ACK followed by UNREAD_CNT sees
+   * the count cleared, two messages keep their order. The connection's pending-request count is kept
+   * for back-pressure.
    */
   protected Future<Buffer> ask(MsgConnection connection, Pdu pdu, int requestCommand, MessageLite request,
-                               boolean changesData) {
+                               Order order) {
     connection.requestStarted();
-    Future<Buffer> answer = connection.afterChanges()
+    Future<Void> before = order == Order.MESSAGE ? connection.afterNonMessageChanges() : connection.afterChanges();
+    Future<Buffer> answer = before
         .compose(v -> server.db().request(requestCommand, request))
         .andThen(ar -> {
           connection.requestFinished();
@@ -38,15 +53,15 @@ abstract class CommandHandlers {
                 pdu.describe(), ar.cause().getMessage());
           }
         });
-    if (changesData) {
-      connection.changeSent(answer);
+    if (order != Order.READ) {
+      connection.changeSent(answer, order == Order.MESSAGE);
     }
     return answer;
   }
 
   /** Asks the db proxy and relays its answer to the client unchanged, as the response to {@code pdu}. */
   protected void forward(MsgConnection connection, Pdu pdu, MessageLite request, int replyService, int replyCommand) {
-    ask(connection, pdu, pdu.commandId(), request, false).onSuccess(answer ->
+    ask(connection, pdu, pdu.commandId(), request, Order.READ).onSuccess(answer ->
         connection.replyRaw(pdu, replyService, replyCommand, answer));
   }
 

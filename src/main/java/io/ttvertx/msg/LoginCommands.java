@@ -121,7 +121,7 @@ final class LoginCommands extends CommandHandlers {
         .setClientType(IMBaseDefine.ClientType.forNumber(connection.clientType()))
         .clearAttachData()
         .build();
-    ask(connection, pdu, pdu.commandId(), stored, true).onSuccess(answer ->
+    ask(connection, pdu, pdu.commandId(), stored, Order.CHANGE).onSuccess(answer ->
         connection.replyRaw(pdu, ServiceID.SID_LOGIN_VALUE, LoginCmdID.CID_LOGIN_RES_DEVICETOKEN_VALUE, answer));
   }
 }

@@ -44,7 +44,7 @@ final class MessageCommands extends CommandHandlers {
         .setMsgId(0)
         .clearAttachData()
         .build();
-    ask(connection, pdu, MessageCmdID.CID_MSG_DATA_VALUE, toStore, true).onSuccess(answer -> {
+    ask(connection, pdu, MessageCmdID.CID_MSG_DATA_VALUE, toStore, Order.MESSAGE).onSuccess(answer -> {
       IMMessage.IMMsgData stored = parseAnswer(IMMessage.IMMsgData.parser(), answer);
       connection.reply(pdu, ServiceID.SID_MSG_VALUE, MessageCmdID.CID_MSG_DATA_ACK_VALUE,
           IMMessage.IMMsgDataAck.newBuilder()
@@ -67,7 +67,7 @@ final class MessageCommands extends CommandHandlers {
   void handleReadAck(MsgConnection connection, Pdu pdu) throws InvalidProtocolBufferException {
     IMMessage.IMMsgDataReadAck request = pdu.parse(IMMessage.IMMsgDataReadAck.parser())
         .toBuilder().setUserId(connection.userId()).build();
-    ask(connection, pdu, MessageCmdID.CID_MSG_READ_ACK_VALUE, request, true).onSuccess(answer -> {
+    ask(connection, pdu, MessageCmdID.CID_MSG_READ_ACK_VALUE, request, Order.CHANGE).onSuccess(answer -> {
       IMMessage.IMMsgDataReadNotify notify = IMMessage.IMMsgDataReadNotify.newBuilder()
           .setUserId(connection.userId())
           .setSessionId(request.getSessionId())

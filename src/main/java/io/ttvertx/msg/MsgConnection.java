@@ -39,7 +39,11 @@ final class MsgConnection {
   private boolean tooManyPending;
   private boolean writesQueued;
   private boolean readingPaused;
+  /** Frames written since the last flush; the first one is shared with other connections until a second arrives. */
+  private Buffer outbox;
+  private boolean outboxOwned;
   private Future<Void> changes = Future.succeededFuture();
+  private Future<Void> nonMessageChanges = Future.succeededFuture();
 
   MsgConnection(long id, NetSocket socket, MsgVerticle server) {
     this.id = id;
@@ -87,15 +91,38 @@ final class MsgConnection {
   }
 
   /**
-   * Writes a frame. A client that does not read what it is sent (its socket's write queue is full)
-   * stops being read until the queue drains, so it cannot make the server buffer without bound.
+   * Queues a frame; the verticle flushes every connection's queued frames once the event-loop tasks
+   * already waiting have run, so the acks and copies that arrive together cost one system call.
    */
   void write(Buffer frame) {
     if (state == State.CLOSED) {
       return;
     }
-    socket.write(frame);
-    if (!writesQueued && socket.writeQueueFull()) {
+    if (outbox == null) {
+      outbox = frame;
+      outboxOwned = false;
+      server.flushLater(this);
+    } else {
+      if (!outboxOwned) {
+        outbox = Buffer.buffer(Math.max(256, 2 * (outbox.length() + frame.length()))).appendBuffer(outbox);
+        outboxOwned = true;
+      }
+      outbox.appendBuffer(frame);
+    }
+  }
+
+  /**
+   * Writes the queued frames. A client that does not read what it is sent (its socket's write queue
+   * is full) stops being read until the queue drains, so it cannot make the server buffer without bound.
+   */
+  void flush() {
+    Buffer frames = outbox;
+    if (frames == null) {
+      return;
+    }
+    outbox = null;
+    socket.write(frames);
+    if (!writesQueued && state != State.CLOSED && socket.writeQueueFull()) {
       writesQueued = true;
       socket.drainHandler(v -> {
         writesQueued = false;
@@ -139,9 +166,21 @@ final class MsgConnection {
     return changes;
   }
 
-  /** Records a data-changing request; later requests of this connection wait for it. */
-  void changeSent(Future<?> answer) {
-    changes = answer.transform(ar -> Future.succeededFuture());
+  /** Completes once every data-changing request but the messages sent so far has been answered. */
+  Future<Void> afterNonMessageChanges() {
+    return nonMessageChanges;
+  }
+
+  /** Records a data-changing request; see {@link CommandHandlers.Order} for who waits for it. */
+  void changeSent(Future<?> answer, boolean message) {
+    Future<Void> done = answer.transform(ar -> Future.succeededFuture());
+    if (message) {
+      changes = changes.isComplete() ? done : Future.join(changes, done).transform(ar -> Future.succeededFuture());
+    } else {
+      // it was sent after every earlier change was answered
+      changes = done;
+      nonMessageChanges = done;
+    }
   }
 
   /** Writes {@code frame} and closes once it is flushed (login refusal, logout, kick). */
@@ -149,6 +188,7 @@ final class MsgConnection {
     if (state == State.CLOSED) {
       return;
     }
+    flush();
     socket.write(frame).onComplete(ar -> close(reason));
   }
 
@@ -166,6 +206,7 @@ final class MsgConnection {
       log.info("connection {} from {} closed before login: {}", id, remote, reason);
     }
     server.removeConnection(this);
+    flush();
     socket.close();
   }
 

@@ -21,6 +21,7 @@ import io.vertx.core.net.NetSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -40,6 +41,7 @@ public class MsgVerticle extends VerticleBase {
 
   private final Map<Long, MsgConnection> connections = new HashMap<>();
   private final List<Broadcast> pendingBroadcasts = new ArrayList<>();
+  private final ArrayDeque<MsgConnection> connectionsToFlush = new ArrayDeque<>();
   private MsgOptions options;
   private String instanceId;
   private String address;
@@ -218,6 +220,21 @@ public class MsgVerticle extends VerticleBase {
 
   private void publishLoad() {
     vertx.eventBus().publish(Addresses.MSG_LOAD, loadReport());
+  }
+
+  /** Flushes {@code connection} after the event-loop tasks queued now (it has just queued its first frame). */
+  void flushLater(MsgConnection connection) {
+    connectionsToFlush.add(connection);
+    if (connectionsToFlush.size() == 1) {
+      context.runOnContext(v -> flushConnections());
+    }
+  }
+
+  private void flushConnections() {
+    MsgConnection connection;
+    while ((connection = connectionsToFlush.poll()) != null) {
+      connection.flush();
+    }
   }
 
   void removeConnection(MsgConnection connection) {

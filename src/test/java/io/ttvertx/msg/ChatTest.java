@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -192,22 +193,31 @@ public class ChatTest extends ServerTestBase {
     Session judy = loginPc("judy");
     Session judyMobile = login("judy", ClientType.CLIENT_TYPE_ANDROID);
     Session mallory = loginPc("mallory");
-    int perSender = 40;
-    List<io.vertx.core.Future<io.ttvertx.protocol.Pdu>> acks = new java.util.ArrayList<>();
+    int perSender = 100;
+    List<Session> senders = List.of(judy, judyMobile, mallory);
+    Map<Session, List<io.vertx.core.Future<io.ttvertx.protocol.Pdu>>> acks = new java.util.LinkedHashMap<>();
     for (int i = 0; i < perSender; i++) {
-      for (Session sender : List.of(judy, judyMobile, mallory)) {
+      for (Session sender : senders) {
         int to = sender.userId() == judy.userId() ? mallory.userId() : judy.userId();
-        acks.add(sender.client().request(ServiceID.SID_MSG_VALUE, MessageCmdID.CID_MSG_DATA_VALUE,
+        acks.computeIfAbsent(sender, s -> new java.util.ArrayList<>()).add(sender.client().request(ServiceID.SID_MSG_VALUE,
+            MessageCmdID.CID_MSG_DATA_VALUE,
             IMMessage.IMMsgData.newBuilder().setFromUserId(0).setToSessionId(to).setMsgId(0).setCreateTime(0)
                 .setMsgType(IMBaseDefine.MsgType.MSG_TYPE_SINGLE_TEXT)
                 .setMsgData(com.google.protobuf.ByteString.copyFromUtf8("m" + i)).build()));
       }
     }
-    List<Integer> ids = acks.stream()
-        .map(f -> io.ttvertx.client.TeamTalkClient.parse(io.ttvertx.support.Await.await(f),
-            IMMessage.IMMsgDataAck.parser()).getMsgId())
-        .sorted().toList();
-    assertThat(ids).isEqualTo(java.util.stream.IntStream.rangeClosed(1, 3 * perSender).boxed().toList());
+    List<Integer> all = new java.util.ArrayList<>();
+    for (Session sender : senders) {
+      List<Integer> ids = acks.get(sender).stream()
+          .map(f -> io.ttvertx.client.TeamTalkClient.parse(io.ttvertx.support.Await.await(f),
+              IMMessage.IMMsgDataAck.parser()).getMsgId())
+          .toList();
+      // each connection's messages keep the order it sent them in, though they are stored together
+      assertThat(ids).isSorted().doesNotHaveDuplicates();
+      all.addAll(ids);
+    }
+    assertThat(all.stream().sorted().toList())
+        .isEqualTo(java.util.stream.IntStream.rangeClosed(1, 3 * perSender).boxed().toList());
   }
 
   @Test

@@ -45,4 +45,23 @@ class EmbeddedStoreTest extends StoreContractTest {
     assertThat(await(store.unreadCounts(bob.id()))).singleElement().satisfies(u -> assertThat(u.count()).isEqualTo(1));
     assertThat(await(store.saveMessage(bob.id(), alice.id(), 1, new byte[] {'x'}, 1_700_000_001)).msgId()).isEqualTo(2);
   }
+
+  /**
+   * vertx-jdbc-client 5.0.7 leaves a pooled connection with auto-commit off after a transaction; a
+   * statement run outside a transaction on it afterwards would never be committed. Every write must
+   * survive a restart, whichever connection it ran on.
+   */
+  @Test
+  void writesAfterATransactionAreCommitted() {
+    await(store.saveMessage(alice.id(), bob.id(), 1, "in a batch".getBytes(StandardCharsets.UTF_8), 1_700_000_000));
+    await(store.setDeviceToken(alice.id(), 0x11, "token-a"));
+    await(store.clearUnread(bob.id(), alice.id()));
+    await(store.removeSession(alice.id(), bob.id(), 1));
+    await(store.close());
+    store = Stores.create(vertx, options);
+    await(store.start());
+    assertThat(await(store.deviceToken(alice.id()))).isNotNull();
+    assertThat(await(store.unreadCounts(bob.id()))).isEmpty();
+    assertThat(await(store.recentSessions(alice.id(), 0))).isEmpty();
+  }
 }

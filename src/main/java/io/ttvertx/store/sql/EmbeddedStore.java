@@ -10,6 +10,7 @@ import io.vertx.jdbcclient.JDBCPool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 
 import java.nio.file.Path;
@@ -18,6 +19,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The embedded store: an H2 file database (MySQL mode) through vertx-jdbc-client, with TeamTalk's
@@ -92,6 +94,21 @@ public final class EmbeddedStore extends SqlStore {
     return tables;
   }
 
+  /**
+   * Transactions by SQL rather than the pool's: vertx-jdbc-client 5.0.7 turns auto-commit off (not
+   * back on) after a commit, so a statement later run outside a transaction on that pooled connection
+   * would stay uncommitted, invisible to the others and holding its locks. Here every connection goes
+   * back to the pool with auto-commit on.
+   */
+  @Override
+  protected <T> Future<T> inTransaction(Function<SqlConnection, Future<T>> work) {
+    return pool.withConnection(conn -> conn.query("SET AUTOCOMMIT FALSE").execute()
+        .compose(begun -> work.apply(conn))
+        .compose(result -> conn.query("COMMIT").execute().map(result),
+            failure -> conn.query("ROLLBACK").execute().transform(rolledBack -> Future.<T>failedFuture(failure)))
+        .eventually(() -> conn.query("SET AUTOCOMMIT TRUE").execute()));
+  }
+
   @Override
   protected Future<Integer> insertReturningId(SqlClient client, String sql, Tuple params) {
     return client.preparedQuery(sql).execute(params).map(rows -> {
@@ -109,7 +126,7 @@ public final class EmbeddedStore extends SqlStore {
   protected Future<List<MessageRecord>> writeBatch(List<PendingMessage> batch) {
     List<Integer> relateIds = batch.stream().map(PendingMessage::relateId).toList();
     List<Object> distinct = new ArrayList<>(new LinkedHashSet<>(relateIds));
-    return pool.withTransaction(conn -> conn.preparedQuery("SELECT relateId, msgId FROM tt_msg_counter WHERE relateId IN ("
+    return inTransaction(conn -> conn.preparedQuery("SELECT relateId, msgId FROM tt_msg_counter WHERE relateId IN ("
             + placeholders(distinct.size()) + ") FOR UPDATE").execute(Tuple.wrap(distinct))
         .compose(rows -> {
           Map<Integer, Integer> last = new HashMap<>();
@@ -129,7 +146,7 @@ public final class EmbeddedStore extends SqlStore {
               .compose(v -> insertMessages(conn, records, relateIds))
               .compose(v -> conn.preparedQuery("INSERT INTO tt_unread (userId, peerId, cnt) VALUES (?, ?, ?)"
                   + " ON DUPLICATE KEY UPDATE cnt = cnt + ?").executeBatch(unread))
-              .compose(v -> touchSessions(conn, records))
+              .compose(v -> createSessions(conn, sessionsToCreate(records)))
               .map(v -> records);
         }))
         // the commit is in the file; this forces it to the disk, once for the whole batch

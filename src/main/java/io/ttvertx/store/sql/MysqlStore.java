@@ -13,6 +13,7 @@ import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
@@ -26,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -39,6 +41,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class MysqlStore extends SqlStore {
   private static final Logger log = LoggerFactory.getLogger(MysqlStore.class);
   private static final int INSERT_ATTEMPTS = 3;
+  /** Statements a connection sends before it waits for answers (executeBatch, and the multi-row inserts). */
+  private static final int MYSQL_PIPELINING = 32;
   private static final int IOS = 0x11;
   private static final int ANDROID = 0x12;
 
@@ -47,7 +51,7 @@ public final class MysqlStore extends SqlStore {
   private Redis redisClient;
   private RedisAPI redis;
   private final Set<Integer> checkedCounters = ConcurrentHashMap.newKeySet();
-  private Future<Void> sessionWrites = Future.succeededFuture();
+  private Future<Void> idAllocations = Future.succeededFuture();
 
   public MysqlStore(Vertx vertx, StoreOptions options) {
     this.vertx = vertx;
@@ -68,7 +72,8 @@ public final class MysqlStore extends SqlStore {
         .setUser(options.mysqlUser())
         .setPassword(options.mysqlPassword())
         .setCharset("utf8mb4")
-        .setCachePreparedStatements(true);
+        .setCachePreparedStatements(true)
+        .setPipeliningLimit(MYSQL_PIPELINING);
     pool = MySQLBuilder.pool().with(new PoolOptions().setMaxSize(options.mysqlPoolSize()))
         .connectingTo(connect).using(vertx).build();
     StringBuilder redisUrl = new StringBuilder("redis://");
@@ -172,9 +177,12 @@ public final class MysqlStore extends SqlStore {
     List<Integer> relateIds = batch.stream().map(PendingMessage::relateId).toList();
     Map<Integer, Integer> perRelation = new LinkedHashMap<>();
     relateIds.forEach(relateId -> perRelation.merge(relateId, 1, Integer::sum));
-    return restoreLostCounters(perRelation.keySet())
+    // batches take their ids one after the other, so a later batch never gets smaller ids
+    Future<List<Response>> allocated = idAllocations.transform(previous -> restoreLostCounters(perRelation.keySet())
         .compose(v -> redisClient.batch(perRelation.entrySet().stream()
-            .map(e -> Request.cmd(Command.INCRBY).arg("msg_id_" + e.getKey()).arg(e.getValue())).toList()))
+            .map(e -> Request.cmd(Command.INCRBY).arg("msg_id_" + e.getKey()).arg(e.getValue())).toList())));
+    idAllocations = allocated.transform(ar -> Future.succeededFuture());
+    return allocated
         .compose(responses -> {
           Map<Integer, Integer> next = new HashMap<>();
           int i = 0;
@@ -198,7 +206,7 @@ public final class MysqlStore extends SqlStore {
   }
 
   private Future<Void> writeWithRetry(List<MessageRecord> records, List<Integer> relateIds, int attempt) {
-    return pool.<Void>withTransaction(conn -> insertMessages(conn, records, relateIds))
+    return this.<Void>inTransaction(conn -> insertMessages(conn, records, relateIds))
         .recover(failure -> {
           if (attempt >= INSERT_ATTEMPTS) {
             return Future.failedFuture(failure);
@@ -210,19 +218,38 @@ public final class MysqlStore extends SqlStore {
   }
 
   /**
-   * Recent sessions are updated one batch at a time, after the batch's messages are committed: batches
-   * written in parallel would otherwise deadlock on IMRecentSession rows (TeamTalk's table has no
-   * unique key to upsert on). A failure here leaves the messages stored and acknowledged, and is logged.
+   * Sessions are created after the batch's messages are committed, one session write at a time:
+   * batches written in parallel would otherwise deadlock on IMRecentSession rows (TeamTalk's table
+   * has no unique key to upsert on). A failure here leaves the messages stored and acknowledged.
    */
   private Future<Void> touchSessionsInOrder(List<MessageRecord> records) {
-    Future<Void> touched = sessionWrites
-        .transform(ignored -> pool.<Void>withTransaction(conn -> touchSessions(conn, records)))
-        .recover(failure -> {
-          log.warn("updating the recent sessions of {} messages failed: {}", records.size(), failure.getMessage());
-          return Future.succeededFuture();
+    Map<Long, int[]> created = sessionsToCreate(records);
+    return created.isEmpty() ? Future.succeededFuture()
+        : queueSessionWrite(() -> this.<Void>inTransaction(conn -> createSessions(conn, created)));
+  }
+
+  /** One statement per second written, instead of a round trip per session. */
+  @Override
+  protected Future<Void> refreshSessions(SqlClient client, List<int[]> sessions) {
+    Map<Integer, List<int[]>> byTime = new TreeMap<>();
+    sessions.forEach(session -> byTime.computeIfAbsent(session[2], t -> new ArrayList<>()).add(session));
+    List<Future<?>> updates = new ArrayList<>();
+    byTime.forEach((time, group) -> {
+      for (int from = 0; from < group.size(); from += IN_CHUNK) {
+        List<int[]> chunk = group.subList(from, Math.min(group.size(), from + IN_CHUNK));
+        List<Object> params = new ArrayList<>(1 + 2 * chunk.size());
+        params.add(time);
+        chunk.forEach(session -> {
+          params.add(session[0]);
+          params.add(session[1]);
         });
-    sessionWrites = touched;
-    return touched;
+        updates.add(client.preparedQuery("UPDATE IMRecentSession SET status = 0, updated = ? WHERE type = "
+                + SESSION_TYPE_SINGLE + " AND (userId, peerId) IN ("
+                + String.join(", ", java.util.Collections.nCopies(chunk.size(), "(?, ?)")) + ")")
+            .execute(Tuple.wrap(params)));
+      }
+    });
+    return Future.all(updates).mapEmpty();
   }
 
   /**

@@ -28,7 +28,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The storage logic shared by the embedded (H2) and MySQL stores, on TeamTalk's tables: IMUser,
@@ -37,6 +41,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * unread counters live and in how a message is made durable. Every statement is parameterised.
  */
 public abstract class SqlStore implements Store {
+  private static final Logger log = LoggerFactory.getLogger(SqlStore.class);
   static final int MESSAGE_TABLES = 8;
   static final int SESSION_TYPE_SINGLE = 1;
   static final int MAX_SIGN_INFO_LENGTH = 128;
@@ -59,6 +64,13 @@ public abstract class SqlStore implements Store {
   protected Pool pool;
   private final ArrayDeque<Queued> writeQueue = new ArrayDeque<>();
   private int batchesInFlight;
+  /** Completes when the batch written last has answered its messages: batches answer in the order they were taken. */
+  private Future<Void> lastBatchAnswered = Future.succeededFuture();
+  /** Session writes run one after the other, so they never wait on each other's row locks. */
+  private Future<Void> sessionWrites = Future.succeededFuture();
+  /** Newer times for sessions that exist, waiting for the next session write: key -> {userId, peerId, time}. */
+  private Map<Long, int[]> pendingRefreshes = new HashMap<>();
+  private boolean refreshQueued;
   /**
    * Recent sessions this store has made current, with the time written: touching one again within
    * the same second changes nothing, so it is skipped. Cleared for a session when it is removed.
@@ -89,6 +101,11 @@ public abstract class SqlStore implements Store {
    * with the stored messages in the batch's order.
    */
   protected abstract Future<List<MessageRecord>> writeBatch(List<PendingMessage> batch);
+
+  /** Runs {@code work} in one transaction on one connection of the pool. */
+  protected <T> Future<T> inTransaction(java.util.function.Function<SqlConnection, Future<T>> work) {
+    return pool.withTransaction(work);
+  }
 
   /** Unread counts of {@code userId}, by peer, for single sessions. */
   protected abstract Future<Map<Integer, Integer>> unreadByPeer(int userId);
@@ -249,16 +266,24 @@ public abstract class SqlStore implements Store {
     while (batch.size() < MAX_BATCH && !writeQueue.isEmpty()) {
       batch.add(writeQueue.poll());
     }
+    // a later batch can finish first where several are written at once; its answers wait, so the
+    // messages of a conversation are acknowledged and delivered in the order of their ids
+    Future<Void> answeredBefore = lastBatchAnswered;
+    Promise<Void> answered = Promise.promise();
+    lastBatchAnswered = answered.future();
     writeBatch(batch.stream().map(Queued::message).toList()).onComplete(ar -> {
       batchesInFlight--;
-      for (int i = 0; i < batch.size(); i++) {
-        if (ar.succeeded()) {
-          batch.get(i).promise().complete(ar.result().get(i));
-        } else {
-          batch.get(i).promise().fail(ar.cause());
-        }
-      }
       writeNextBatch();
+      answeredBefore.onComplete(previous -> {
+        for (int i = 0; i < batch.size(); i++) {
+          if (ar.succeeded()) {
+            batch.get(i).promise().complete(ar.result().get(i));
+          } else {
+            batch.get(i).promise().fail(ar.cause());
+          }
+        }
+        answered.complete();
+      });
     });
   }
 
@@ -328,7 +353,7 @@ public abstract class SqlStore implements Store {
 
   @Override
   public Future<List<SessionRecord>> recentSessions(int userId, int updatedSince) {
-    return pool.preparedQuery("SELECT peerId, type, status, updated FROM IMRecentSession"
+    return sessionWritesDone().compose(done -> pool.preparedQuery("SELECT peerId, type, status, updated FROM IMRecentSession"
             + " WHERE userId = ? AND status = 0 AND updated > ? ORDER BY updated DESC, id DESC LIMIT ?")
         .execute(Tuple.of(userId, updatedSince, MAX_RECENT_SESSIONS))
         .compose(rows -> {
@@ -345,15 +370,15 @@ public abstract class SqlStore implements Store {
                 message)));
           }
           return Future.all(sessions).map(all -> sessions.stream().map(Future::result).toList());
-        });
+        }));
   }
 
   @Override
   public Future<Void> removeSession(int userId, int peerId, int sessionType) {
     touchedSessions.remove(sessionKey(userId, peerId));
-    return pool.preparedQuery("UPDATE IMRecentSession SET status = 1, updated = ? WHERE userId = ? AND peerId = ?"
-            + " AND type = ?")
-        .execute(Tuple.of(now(), userId, peerId, sessionType)).mapEmpty();
+    return sessionWritesDone().compose(done -> pool.preparedQuery("UPDATE IMRecentSession SET status = 1,"
+            + " updated = ? WHERE userId = ? AND peerId = ? AND type = ?")
+        .execute(Tuple.of(now(), userId, peerId, sessionType))).mapEmpty();
   }
 
   // ---- administration
@@ -382,7 +407,7 @@ public abstract class SqlStore implements Store {
     if (users.isEmpty()) {
       return Future.succeededFuture(0);
     }
-    return pool.withTransaction(conn -> existingNames(conn, new ArrayList<>(names)).compose(existing -> {
+    return inTransaction(conn -> existingNames(conn, new ArrayList<>(names)).compose(existing -> {
       if (!existing.isEmpty()) {
         return Future.failedFuture(new StoreException("user '" + existing.get(0) + "' already exists"));
       }
@@ -413,7 +438,7 @@ public abstract class SqlStore implements Store {
     if (name == null || name.isBlank() || name.length() > 64) {
       return Future.failedFuture(new StoreException("bad department name '" + name + "' (1 to 64 characters)"));
     }
-    return pool.withTransaction(conn -> conn.preparedQuery("SELECT id FROM IMDepart WHERE departName = ?")
+    return inTransaction(conn -> conn.preparedQuery("SELECT id FROM IMDepart WHERE departName = ?")
         .execute(Tuple.of(name)).compose(rows -> {
           if (rows.size() > 0) {
             return Future.failedFuture(new StoreException("department '" + name + "' already exists"));
@@ -599,27 +624,45 @@ public abstract class SqlStore implements Store {
 
   /**
    * Makes each conversation of the batch the latest session of both its users, un-removing it
-   * (TeamTalk SessionModel): an update of the existing rows, then an insert of the missing ones.
+   * (TeamTalk SessionModel). Returns the sessions this store has not written since it started (or
+   * since they were removed): the batch's write must create or un-remove those, with
+   * {@link #createSessions}. The others only need a newer time; that is queued and written shortly
+   * after, off the path of the acknowledgements, and reads of sessions wait for it. A session is
+   * written at most once per second.
    */
-  protected Future<Void> touchSessions(SqlClient client, List<MessageRecord> messages) {
+  protected synchronized Map<Long, int[]> sessionsToCreate(List<MessageRecord> messages) {
     // in key order, so concurrent writers lock rows in the same order
-    Map<Long, int[]> latest = new java.util.TreeMap<>();
+    Map<Long, int[]> created = new TreeMap<>();
     for (MessageRecord m : messages) {
       for (int[] pair : new int[][] {{m.fromUserId(), m.toUserId()}, {m.toUserId(), m.fromUserId()}}) {
         long key = sessionKey(pair[0], pair[1]);
         Integer written = touchedSessions.get(key);
-        int[] known = latest.get(key);
-        if ((written == null || written < m.createTime()) && (known == null || known[2] < m.createTime())) {
-          latest.put(key, new int[] {pair[0], pair[1], m.createTime()});
+        if (written == null) {
+          int[] known = created.get(key);
+          if (known == null || known[2] < m.createTime()) {
+            created.put(key, new int[] {pair[0], pair[1], m.createTime()});
+          }
+        } else if (written < m.createTime()) {
+          touchedSessions.put(key, m.createTime());
+          pendingRefreshes.put(key, new int[] {pair[0], pair[1], m.createTime()});
         }
       }
     }
-    if (latest.isEmpty()) {
+    if (!pendingRefreshes.isEmpty() && !refreshQueued) {
+      refreshQueued = true;
+      queueSessionWrite(this::writePendingRefreshes);
+    }
+    return created;
+  }
+
+  /** Creates the sessions {@link #sessionsToCreate} returned: an update of existing rows, then an insert of the missing. */
+  protected Future<Void> createSessions(SqlClient client, Map<Long, int[]> sessions) {
+    if (sessions.isEmpty()) {
       return Future.succeededFuture();
     }
     List<Tuple> updates = new ArrayList<>();
     List<Tuple> inserts = new ArrayList<>();
-    for (int[] session : latest.values()) {
+    for (int[] session : sessions.values()) {
       updates.add(Tuple.of(session[2], session[0], session[1]));
       inserts.add(Tuple.of(session[0], session[1], session[2], session[2], session[0], session[1]));
     }
@@ -633,9 +676,48 @@ public abstract class SqlStore implements Store {
           if (touchedSessions.size() > MAX_TOUCHED_SESSIONS) {
             touchedSessions.clear();
           }
-          latest.forEach((key, session) -> touchedSessions.merge(key, session[2], Math::max));
+          sessions.forEach((key, session) -> touchedSessions.merge(key, session[2], Math::max));
         })
         .mapEmpty();
+  }
+
+  private Future<Void> writePendingRefreshes() {
+    List<int[]> sessions;
+    synchronized (this) {
+      sessions = new ArrayList<>(pendingRefreshes.values());
+      pendingRefreshes = new HashMap<>();
+      refreshQueued = false;
+    }
+    sessions.sort(java.util.Comparator.<int[]>comparingInt(s -> s[0]).thenComparingInt(s -> s[1]));
+    return inTransaction(conn -> refreshSessions(conn, sessions));
+  }
+
+  /** Sets the time of existing single sessions ({userId, peerId, time} each) and un-removes them. */
+  protected Future<Void> refreshSessions(SqlClient client, List<int[]> sessions) {
+    List<Tuple> updates = new ArrayList<>(sessions.size());
+    for (int[] session : sessions) {
+      updates.add(Tuple.of(session[2], session[0], session[1]));
+    }
+    return client.preparedQuery("UPDATE IMRecentSession SET status = 0, updated = ? WHERE userId = ? AND peerId = ?"
+        + " AND type = " + SESSION_TYPE_SINGLE).executeBatch(updates).mapEmpty();
+  }
+
+  /**
+   * Runs {@code write} after every session write queued before it. A failure is logged and does not
+   * stop the writes after it: the messages it concerns are stored already.
+   */
+  protected synchronized Future<Void> queueSessionWrite(Supplier<Future<Void>> write) {
+    Future<Void> done = sessionWrites.transform(previous -> write.get()).recover(failure -> {
+      log.warn("writing recent sessions failed: {}", failure.getMessage());
+      return Future.succeededFuture();
+    });
+    sessionWrites = done;
+    return done;
+  }
+
+  /** Completes once every session write queued so far is done; session reads and removals wait for it. */
+  protected synchronized Future<Void> sessionWritesDone() {
+    return sessionWrites;
   }
 
   private static long sessionKey(int userId, int peerId) {
