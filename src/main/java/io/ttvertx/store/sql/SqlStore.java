@@ -89,7 +89,7 @@ public abstract class SqlStore implements Store {
   /** Opens the pool (sets {@link #pool}) and whatever else the backend needs. */
   protected abstract Future<Void> connect();
 
-  /** CREATE TABLE IF NOT EXISTS statements for every table the store uses. */
+  /** Idempotent schema statements (CREATE TABLE IF NOT EXISTS and the like) for every table the store uses. */
   protected abstract List<String> schema();
 
   /** Runs an INSERT and returns the generated auto-increment id. */
@@ -599,17 +599,27 @@ public abstract class SqlStore implements Store {
             m.createTime()));
       }
       List<Future<?>> inserts = new ArrayList<>();
-      rowsByTable.forEach((table, rows) -> {
-        for (int from = 0; from < rows.size(); from += ROWS_PER_INSERT) {
-          List<Tuple> chunk = rows.subList(from, Math.min(rows.size(), from + ROWS_PER_INSERT));
-          inserts.add(client.preparedQuery("INSERT INTO " + table
-                  + " (relateId, fromId, toId, msgId, content, type, status, updated, created) VALUES "
-                  + String.join(", ", java.util.Collections.nCopies(chunk.size(), "(?, ?, ?, ?, ?, ?, 0, ?, ?)")))
-              .execute(flatten(chunk)));
-        }
-      });
+      rowsByTable.forEach((table, rows) -> inserts.add(insertMessageRows(client, table, rows)));
       return Future.all(inserts).mapEmpty();
     });
+  }
+
+  static final String MESSAGE_INSERT_COLUMNS = " (relateId, fromId, toId, msgId, content, type, status, updated, created)";
+  static final String MESSAGE_INSERT_ROW = "(?, ?, ?, ?, ?, ?, 0, ?, ?)";
+
+  /**
+   * Inserts message rows ({relateId, fromId, toId, msgId, content, type, updated, created}) into one
+   * table: multi-row INSERTs, one round trip per {@link #ROWS_PER_INSERT} rows.
+   */
+  protected Future<Void> insertMessageRows(SqlClient client, String table, List<Tuple> rows) {
+    List<Future<?>> inserts = new ArrayList<>();
+    for (int from = 0; from < rows.size(); from += ROWS_PER_INSERT) {
+      List<Tuple> chunk = rows.subList(from, Math.min(rows.size(), from + ROWS_PER_INSERT));
+      inserts.add(client.preparedQuery("INSERT INTO " + table + MESSAGE_INSERT_COLUMNS + " VALUES "
+              + String.join(", ", java.util.Collections.nCopies(chunk.size(), MESSAGE_INSERT_ROW)))
+          .execute(flatten(chunk)));
+    }
+    return Future.all(inserts).mapEmpty();
   }
 
   private Future<Integer> insertAudio(SqlClient client, MessageRecord message) {
