@@ -168,7 +168,20 @@ public final class LoadGenerator {
       });
     }
     long start = System.nanoTime();
-    sleep(options.durationSeconds * 1000L);
+    long end = start + options.durationSeconds * 1_000_000_000L;
+    while (System.nanoTime() < end) {
+      long intervalStart = System.nanoTime();
+      long step = options.reportSeconds > 0 ? options.reportSeconds * 1_000_000_000L : end - intervalStart;
+      sleep(Math.max(0, Math.min(step, end - intervalStart)) / 1_000_000L);
+      if (options.reportSeconds > 0) {
+        LatencyRecorder interval = new LatencyRecorder();
+        await(Future.all(onWorkers(w -> Future.succeededFuture(w.takeInterval())))).<LatencyRecorder>list()
+            .forEach(interval::addAll);
+        System.out.printf(Locale.ROOT, "  at %3.0f s: %6.0f msg/s, p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
+            (System.nanoTime() - start) / 1e9, interval.count() / ((System.nanoTime() - intervalStart) / 1e9),
+            interval.percentile(0.5) / 1000.0, interval.percentile(0.99) / 1000.0, interval.percentile(1.0) / 1000.0);
+      }
+    }
     for (LoadWorker worker : workers) {
       onContext(worker, () -> {
         worker.stopSending();

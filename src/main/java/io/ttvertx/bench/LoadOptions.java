@@ -37,6 +37,7 @@ final class LoadOptions {
   int window = 4;
   int payload = 64;
   int drainSeconds = 10;
+  int reportSeconds = 5;
   int loginConcurrency = 200;
   List<String> sources = new ArrayList<>(List.of("127.0.0.1"));
   long serverPid;
@@ -68,6 +69,7 @@ final class LoadOptions {
         case "--window" -> o.window = Integer.parseInt(value);
         case "--payload" -> o.payload = Integer.parseInt(value);
         case "--drain" -> o.drainSeconds = Integer.parseInt(value);
+        case "--report" -> o.reportSeconds = Integer.parseInt(value);
         case "--login-concurrency" -> o.loginConcurrency = Integer.parseInt(value);
         case "--sources" -> o.sources = List.of(value.split(","));
         case "--server-pid" -> o.serverPid = Long.parseLong(value);

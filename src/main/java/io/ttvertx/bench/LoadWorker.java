@@ -60,6 +60,15 @@ final class LoadWorker extends VerticleBase {
     long duplicates;
     long lost;
     final LatencyRecorder latency = new LatencyRecorder();
+    /** The deliveries since the last interim report. */
+    LatencyRecorder interval = new LatencyRecorder();
+  }
+
+  /** Hands over the deliveries measured since the last call (on this worker's event loop). */
+  LatencyRecorder takeInterval() {
+    LatencyRecorder taken = stats.interval;
+    stats.interval = new LatencyRecorder();
+    return taken;
   }
 
   private final class Sender {
@@ -303,6 +312,7 @@ final class LoadWorker extends VerticleBase {
     if (measuring) {
       stats.deliveredWhileMeasuring++;
       stats.latency.record((now - sentAt) / 1_000);
+      stats.interval.record((now - sentAt) / 1_000);
     }
     // real clients acknowledge every copy they receive
     TeamTalkClient receiver = clients.get(sender.peerIndex);

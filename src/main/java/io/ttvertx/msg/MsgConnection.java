@@ -134,6 +134,7 @@ final class MsgConnection {
 
   /** Counts a request sent on this connection's behalf; reading pauses while too many are pending. */
   void requestStarted() {
+    server.requestStarted();
     if (++pendingRequests >= MAX_PENDING_REQUESTS && !tooManyPending) {
       tooManyPending = true;
       updateReading();
@@ -141,17 +142,19 @@ final class MsgConnection {
   }
 
   void requestFinished() {
+    server.requestFinished();
     if (--pendingRequests <= MAX_PENDING_REQUESTS / 2 && tooManyPending) {
       tooManyPending = false;
       updateReading();
     }
   }
 
-  private void updateReading() {
+  /** Pauses or resumes reading: paused while the client does not read, has too much pending, or the db proxy is behind. */
+  void updateReading() {
     if (state == State.CLOSED) {
       return;
     }
-    boolean pause = tooManyPending || writesQueued;
+    boolean pause = tooManyPending || writesQueued || server.isOverloaded();
     if (pause && !readingPaused) {
       readingPaused = true;
       socket.pause();

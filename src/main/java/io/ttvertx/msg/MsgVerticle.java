@@ -36,6 +36,14 @@ import java.util.UUID;
 public class MsgVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(MsgVerticle.class);
 
+  /**
+   * Requests this instance's connections may have waiting at the db proxy. Above it no connection of
+   * the instance is read until half of them are answered: when the store falls behind, clients wait
+   * in their TCP buffers instead of the server queueing without bound (and collecting garbage).
+   */
+  static final int MAX_PENDING_REQUESTS = 8192;
+  static final long OVERLOAD_LOG_INTERVAL_MS = 10_000;
+
   /** How long broadcasts are gathered before they are written. */
   static final long BROADCAST_FLUSH_MS = 20;
 
@@ -49,6 +57,10 @@ public class MsgVerticle extends VerticleBase {
   private String backupIp;
   private int maxConnections;
   private long nextConnectionId = 1;
+  private int pendingRequests;
+  private boolean overloaded;
+  private long overloadsSinceLog;
+  private long overloadLoggedAt;
   private NetServer server;
   private MessageConsumer<Buffer> consumer;
   private MessageConsumer<Object> loadRequestConsumer;
@@ -220,6 +232,32 @@ public class MsgVerticle extends VerticleBase {
 
   private void publishLoad() {
     vertx.eventBus().publish(Addresses.MSG_LOAD, loadReport());
+  }
+
+  void requestStarted() {
+    if (++pendingRequests >= MAX_PENDING_REQUESTS && !overloaded) {
+      overloaded = true;
+      overloadsSinceLog++;
+      long now = System.currentTimeMillis();
+      if (now - overloadLoggedAt >= OVERLOAD_LOG_INTERVAL_MS) {
+        log.warn("db proxy is behind ({} requests pending): reading paused on this instance's {} connections"
+            + " ({} times since the last report)", pendingRequests, connections.size(), overloadsSinceLog);
+        overloadLoggedAt = now;
+        overloadsSinceLog = 0;
+      }
+      connections.values().forEach(MsgConnection::updateReading);
+    }
+  }
+
+  void requestFinished() {
+    if (--pendingRequests <= MAX_PENDING_REQUESTS / 2 && overloaded) {
+      overloaded = false;
+      connections.values().forEach(MsgConnection::updateReading);
+    }
+  }
+
+  boolean isOverloaded() {
+    return overloaded;
   }
 
   /** Flushes {@code connection} after the event-loop tasks queued now (it has just queued its first frame). */

@@ -16,11 +16,8 @@ import io.vertx.sqlclient.Tuple;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -38,6 +35,7 @@ public final class EmbeddedStore extends SqlStore {
 
   private final Vertx vertx;
   private final StoreOptions options;
+  private H2BatchWriter batchWriter;
 
   public EmbeddedStore(Vertx vertx, StoreOptions options) {
     this.vertx = vertx;
@@ -55,7 +53,10 @@ public final class EmbeddedStore extends SqlStore {
     String url = "jdbc:h2:file:" + file + ";MODE=MySQL;WRITE_DELAY=0;LOCK_TIMEOUT=10000";
     pool = JDBCPool.pool(vertx, new JDBCConnectOptions().setJdbcUrl(url).setUser("sa").setPassword(""),
         new PoolOptions().setMaxSize(POOL_SIZE));
-    return Future.succeededFuture();
+    return vertx.executeBlocking(() -> {
+      batchWriter = new H2BatchWriter(url);
+      return null;
+    });
   }
 
   @Override
@@ -124,56 +125,25 @@ public final class EmbeddedStore extends SqlStore {
   }
 
   /**
-   * One transaction per batch: the batch's conversation counters are locked and advanced, the
-   * messages inserted, the unread counts and recent sessions updated, then one commit (which H2, with
-   * WRITE_DELAY=0, writes to disk before it returns).
+   * One transaction per batch, written by {@link H2BatchWriter} on a worker thread; the sessions to
+   * create are chosen here, on the store's event loop, before the batch leaves it.
    */
   @Override
   protected Future<List<MessageRecord>> writeBatch(List<PendingMessage> batch) {
-    List<Integer> relateIds = batch.stream().map(PendingMessage::relateId).toList();
-    List<Object> distinct = new ArrayList<>(new LinkedHashSet<>(relateIds));
-    return inTransaction(conn -> conn.preparedQuery("SELECT relateId, msgId FROM tt_msg_counter WHERE relateId IN ("
-            + placeholders(distinct.size()) + ") FOR UPDATE").execute(Tuple.wrap(distinct))
-        .compose(rows -> {
-          Map<Integer, Integer> last = new HashMap<>();
-          rows.forEach(row -> last.put(row.getInteger(0), row.getInteger(1)));
-          Set<Integer> existing = new HashSet<>(last.keySet());
-          int[] ids = new int[batch.size()];
-          for (int i = 0; i < ids.length; i++) {
-            ids[i] = last.merge(relateIds.get(i), 1, Integer::sum);
-          }
-          List<MessageRecord> records = withIds(batch, ids);
-          List<Tuple> counterUpdates = new ArrayList<>();
-          List<Tuple> counterInserts = new ArrayList<>();
-          last.forEach((relateId, msgId) -> (existing.contains(relateId) ? counterUpdates : counterInserts)
-              .add(Tuple.of(msgId, relateId)));
-          List<Tuple> unread = new ArrayList<>();
-          unreadIncrements(records).forEach((to, byFrom) -> byFrom.forEach((from, count) ->
-              unread.add(Tuple.of(to, from, count))));
-          // no INSERT ... ON DUPLICATE KEY here: H2 finds the duplicate by throwing an exception per row
-          return executeBatch(conn, "UPDATE tt_msg_counter SET msgId = ? WHERE relateId = ?", counterUpdates)
-              .compose(v -> executeBatch(conn, "INSERT INTO tt_msg_counter (msgId, relateId) VALUES (?, ?)",
-                  counterInserts))
-              .compose(v -> insertMessages(conn, records, relateIds))
-              .compose(v -> executeBatch(conn, "MERGE INTO tt_unread USING (VALUES (CAST(? AS INT), CAST(? AS INT),"
-                  + " CAST(? AS INT))) AS s (userId, peerId, cnt) ON tt_unread.userId = s.userId"
-                  + " AND tt_unread.peerId = s.peerId WHEN MATCHED THEN UPDATE SET cnt = tt_unread.cnt + s.cnt"
-                  + " WHEN NOT MATCHED THEN INSERT (userId, peerId, cnt) VALUES (s.userId, s.peerId, s.cnt)", unread))
-              .compose(v -> createSessions(conn, sessionsToCreate(records)))
-              .map(v -> records);
-        }))
-        // the commit is in the file; this forces it to the disk, once for the whole batch
-        .compose(records -> pool.query("CHECKPOINT SYNC").execute().map(records));
+    Map<Long, int[]> newSessions = sessionsToCreate(withIds(batch, new int[batch.size()]));
+    return vertx.executeBlocking(() -> batchWriter.write(batch, newSessions), true)
+        .onSuccess(records -> sessionsCreated(newSessions));
   }
 
-  /** In process, a batch of one prepared statement costs less than parsing a multi-row INSERT of each size. */
   @Override
-  protected Future<Void> insertMessageRows(SqlClient client, String table, List<Tuple> rows) {
-    return executeBatch(client, "INSERT INTO " + table + MESSAGE_INSERT_COLUMNS + " VALUES " + MESSAGE_INSERT_ROW, rows);
-  }
-
-  private static Future<Void> executeBatch(SqlClient client, String sql, List<Tuple> rows) {
-    return rows.isEmpty() ? Future.succeededFuture() : client.preparedQuery(sql).executeBatch(rows).mapEmpty();
+  public Future<Void> close() {
+    H2BatchWriter writer = batchWriter;
+    batchWriter = null;
+    Future<Void> writerClosed = writer == null ? Future.succeededFuture() : vertx.executeBlocking(() -> {
+      writer.close();
+      return null;
+    });
+    return writerClosed.eventually(super::close);
   }
 
   @Override

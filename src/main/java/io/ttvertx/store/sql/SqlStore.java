@@ -682,13 +682,16 @@ public abstract class SqlStore implements Store {
                 + " SELECT ?, ?, " + SESSION_TYPE_SINGLE + ", 0, ?, ? FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM"
                 + " IMRecentSession WHERE userId = ? AND peerId = ? AND type = " + SESSION_TYPE_SINGLE + ")")
             .executeBatch(inserts))
-        .onSuccess(v -> {
-          if (touchedSessions.size() > MAX_TOUCHED_SESSIONS) {
-            touchedSessions.clear();
-          }
-          sessions.forEach((key, session) -> touchedSessions.merge(key, session[2], Math::max));
-        })
+        .onSuccess(v -> sessionsCreated(sessions))
         .mapEmpty();
+  }
+
+  /** Records that the sessions {@link #sessionsToCreate} returned are written: later messages only refresh them. */
+  protected void sessionsCreated(Map<Long, int[]> sessions) {
+    if (touchedSessions.size() > MAX_TOUCHED_SESSIONS) {
+      touchedSessions.clear();
+    }
+    sessions.forEach((key, session) -> touchedSessions.merge(key, session[2], Math::max));
   }
 
   private Future<Void> writePendingRefreshes() {
