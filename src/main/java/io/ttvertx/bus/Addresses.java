@@ -8,8 +8,22 @@ public final class Addresses {
   private Addresses() {
   }
 
-  /** db proxy: body = protobuf request bytes, header {@link #COMMAND}; reply = protobuf response bytes. */
+  /**
+   * db proxy: body = a request {@link DbBatch}; the reply (at once, before any answer) is the private
+   * address of the db proxy that took it, where the sender sends its later batches. Answers go to the
+   * batch's reply address as answer batches.
+   */
   public static final String DB = "tt.db";
+
+  /** The private address of one db proxy instance (same API as {@link #DB}). */
+  public static String dbInstance(String instanceId) {
+    return "tt.db.instance." + instanceId;
+  }
+
+  /** Where one msg instance receives the db proxy's answer batches. */
+  public static String msgInstanceDbAnswers(String instanceId) {
+    return "tt.msg.instance." + instanceId + ".db";
+  }
 
   /** route: a connection logged in. JSON {user, clientType, address, conn}. Reply: empty JSON. */
   public static final String ROUTE_ONLINE = "tt.route.online";
@@ -47,7 +61,6 @@ public final class Addresses {
   }
 
   // header names
-  public static final String COMMAND = "cmd";
   public static final String ACTION = "action";
   public static final String TO = "to";
   public static final String CONNS = "conns";

@@ -3,6 +3,7 @@ package io.ttvertx.db;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
 import io.ttvertx.bus.Addresses;
+import io.ttvertx.bus.DbBatch;
 import io.ttvertx.config.StoreOptions;
 import io.ttvertx.proto.IMBaseDefine;
 import io.ttvertx.proto.IMBaseDefine.BuddyListCmdID;
@@ -24,6 +25,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -44,6 +46,10 @@ public class DbProxyVerticle extends VerticleBase {
   private Store store;
   private byte[] audioPlaceholder;
   private MessageConsumer<Buffer> consumer;
+  private MessageConsumer<Buffer> ownConsumer;
+  private String address;
+  /** Answer batches being gathered, by reply address, until the end of the current event-loop turn. */
+  private final Map<String, Buffer> answersToSend = new LinkedHashMap<>();
   /** Users known to exist (users are never deleted), so a message's receiver is checked once. */
   private final Set<Integer> knownUsers = new HashSet<>();
   /**
@@ -59,40 +65,69 @@ public class DbProxyVerticle extends VerticleBase {
         .encrypt("[语音]".getBytes(java.nio.charset.StandardCharsets.UTF_8));
     store = Stores.create(vertx, options);
     return store.start().compose(v -> {
+      address = Addresses.dbInstance(java.util.UUID.randomUUID().toString());
       consumer = vertx.eventBus().consumer(Addresses.DB, this::handle);
-      return consumer.completion();
+      ownConsumer = vertx.eventBus().consumer(address, this::handle);
+      return Future.all(consumer.completion(), ownConsumer.completion());
     }).onSuccess(v -> log.info("db proxy ready on the {} store", options.type()));
   }
 
   @Override
   public Future<?> stop() {
-    Future<Void> unregistered = consumer == null ? Future.succeededFuture() : consumer.unregister();
+    Future<?> unregistered = consumer == null ? Future.succeededFuture()
+        : Future.all(consumer.unregister(), ownConsumer.unregister());
     return unregistered.eventually(() -> store.close());
   }
 
+  /**
+   * A batch of requests from a msg instance: it learns this proxy's own address at once, then each
+   * request is answered in turn; the answers that complete in the same event-loop turn go back together.
+   */
   private void handle(Message<Buffer> message) {
-    String commandHeader = message.headers().get(Addresses.COMMAND);
-    int command = commandHeader == null ? -1 : Integer.parseInt(commandHeader);
-    byte[] body = message.body().getBytes();
-    Future<? extends MessageLite> answer;
-    try {
-      answer = answer(command, body);
-    } catch (InvalidProtocolBufferException e) {
-      message.fail(400, "undecodable request for command " + command + ": " + e.getMessage());
-      return;
-    }
-    if (answer == null) {
-      message.fail(404, "db proxy has no command " + command);
-      return;
-    }
-    answer.onComplete(ar -> {
-      if (ar.succeeded()) {
-        message.reply(Buffer.buffer(ar.result().toByteArray()));
-      } else {
-        log.warn("command 0x{} failed: {}", Integer.toHexString(command), ar.cause().toString());
-        message.fail(500, String.valueOf(ar.cause().getMessage()));
+    message.reply(address);
+    Buffer batch = message.body();
+    String replyTo = DbBatch.replyAddress(batch);
+    DbBatch.forEachRequest(batch, request -> {
+      int command = request.commandId();
+      Future<? extends MessageLite> answer;
+      try {
+        answer = answer(command, request.body().getBytes());
+      } catch (InvalidProtocolBufferException e) {
+        answerLater(replyTo, out -> DbBatch.appendFailure(out, request.requestId(),
+            "undecodable request for command " + command + ": " + e.getMessage()));
+        return;
       }
+      if (answer == null) {
+        answerLater(replyTo, out -> DbBatch.appendFailure(out, request.requestId(), "db proxy has no command " + command));
+        return;
+      }
+      answer.onComplete(ar -> {
+        if (ar.succeeded()) {
+          byte[] response = ar.result().toByteArray();
+          answerLater(replyTo, out -> DbBatch.appendAnswer(out, request.requestId(), response));
+        } else {
+          log.warn("command 0x{} failed: {}", Integer.toHexString(command), ar.cause().toString());
+          answerLater(replyTo, out -> DbBatch.appendFailure(out, request.requestId(), ar.cause().getMessage()));
+        }
+      });
     });
+  }
+
+  private void answerLater(String replyTo, java.util.function.Consumer<Buffer> append) {
+    Buffer out = answersToSend.get(replyTo);
+    if (out == null) {
+      out = Buffer.buffer(1024);
+      answersToSend.put(replyTo, out);
+      if (answersToSend.size() == 1) {
+        context.runOnContext(v -> sendAnswers());
+      }
+    }
+    append.accept(out);
+  }
+
+  private void sendAnswers() {
+    answersToSend.forEach((replyTo, answers) -> vertx.eventBus().send(replyTo, answers));
+    answersToSend.clear();
   }
 
   private Future<? extends MessageLite> answer(int command, byte[] body) throws InvalidProtocolBufferException {

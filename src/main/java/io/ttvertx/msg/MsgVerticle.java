@@ -82,7 +82,7 @@ public class MsgVerticle extends VerticleBase {
       PublicAddress.warnIfLoopback(priorIp, "msg.priorIp");
     }
     maxConnections = Math.max(1, (options.maxConnections() + options.instances() - 1) / Math.max(1, options.instances()));
-    db = new DbClient(vertx.eventBus(), options.busTimeoutMs());
+    db = new DbClient(vertx, context, Addresses.msgInstanceDbAnswers(instanceId), options.busTimeoutMs());
     route = new RouteClient(vertx.eventBus(), address, options.busTimeoutMs());
     commands = new CommandDispatcher(this);
     consumer = vertx.eventBus().consumer(address, this::handleBusMessage);
@@ -94,7 +94,8 @@ public class MsgVerticle extends VerticleBase {
         .setTcpNoDelay(true)
         .setTcpKeepAlive(true));
     server.connectHandler(this::handleConnect);
-    return Future.all(consumer.completion(), loadRequestConsumer.completion(), broadcastConsumer.completion())
+    return Future.all(consumer.completion(), loadRequestConsumer.completion(), broadcastConsumer.completion(),
+            db.start())
         .compose(v -> server.listen())
         .onSuccess(s -> {
           log.info("msg listening on {}:{} (instance {}, handing out {} / {})", options.host(), s.actualPort(),
@@ -115,7 +116,7 @@ public class MsgVerticle extends VerticleBase {
     }
     vertx.eventBus().publish(Addresses.MSG_LOAD, loadReport().put("gone", true));
     return Future.all(server.close(), consumer.unregister(), loadRequestConsumer.unregister(),
-        broadcastConsumer.unregister());
+        broadcastConsumer.unregister(), db.stop());
   }
 
   private void handleConnect(NetSocket socket) {

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.BeforeAll;
 
 /**
  * The 1:1 chat scenarios of {@link ChatTest} on MySQL/MariaDB + Redis, on a database created by
- * TeamTalk's own ttopen.sql.
+ * TeamTalk's own ttopen.sql, with two db proxies sharing it (each msg instance keeps to one of them).
  */
 class MysqlChatTest extends ChatTest {
   private static Vertx setupVertx;
@@ -25,6 +25,7 @@ class MysqlChatTest extends ChatTest {
     }
     JsonObject config = TestServer.defaultConfig();
     config.put("store", database.storeOptions().toJson());
+    config.put("db", new JsonObject().put("instances", 2));
     startServer(config);
   }
 
