@@ -3,6 +3,7 @@ package io.ttvertx;
 import io.ttvertx.admin.AdminCommand;
 import io.ttvertx.config.ServerOptions;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
@@ -82,7 +83,8 @@ public final class Main {
   }
 
   private static void runServer(ServerOptions options) {
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+    log.info("network transport: {}", vertx.isNativeTransportEnabled() ? "native (epoll)" : "Java NIO");
     ServerDeployer deployer = new ServerDeployer(vertx, options);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

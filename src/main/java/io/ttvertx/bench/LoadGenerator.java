@@ -30,7 +30,7 @@ public final class LoadGenerator {
 
   private LoadGenerator(LoadOptions options) {
     this.options = options;
-    this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(options.eventLoops));
+    this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(options.eventLoops).setPreferNativeTransport(true));
   }
 
   public static void main(String[] args) throws Exception {
