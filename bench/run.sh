@@ -10,7 +10,13 @@ mode=${1:?chat or idle}; store=${2:?embedded or mysql}; users=${3:-1000}; shift 
 jar=$PWD/target/tt-vertx.jar
 [ -f "$jar" ] || mvn -B -q package -DskipTests
 work=bench/work; mkdir -p $work; cd $work
-pkill -f "tt-vertx.jar" 2>/dev/null || true; sleep 1
+# a server left from an earlier run may still be closing its connections: wait until it has exited
+pkill -f "tt-vertx.jar" 2>/dev/null || true
+for _ in $(seq 1 120); do pgrep -f "tt-vertx.jar" >/dev/null || break; sleep 0.5; done
+if pgrep -f "tt-vertx.jar" >/dev/null; then
+  echo "an earlier server did not stop within 60 s: killing it" >&2
+  pkill -9 -f "tt-vertx.jar" || true; sleep 1
+fi
 
 export TT_LOG_LEVEL=WARN TT_MSG_PRIOR_IP=127.0.0.1
 if [ "$store" = mysql ]; then
@@ -23,9 +29,12 @@ else
 fi
 java -cp "$jar" io.ttvertx.bench.LoadGenerator --write-csv users.csv --users "$users" >/dev/null
 java -jar "$jar" user import users.csv
-java -Xmx2g ${SERVER_OPTS:-} -jar "$jar" > server.log 2>&1 &
+java -Xmx2g -XX:MaxGCPauseMillis=10 ${SERVER_OPTS:-} -jar "$jar" > server.log 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
-for _ in $(seq 1 60); do (exec 3<>/dev/tcp/127.0.0.1/8000) 2>/dev/null && break; sleep 0.5; done
+for port in 8000 8080; do
+  for _ in $(seq 1 120); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.5; done
+done
+kill -0 $server 2>/dev/null || { echo "the server did not start: see bench/work/server.log" >&2; exit 1; }
 java -cp "$jar" io.ttvertx.bench.LoadGenerator --mode "$mode" --users "$users" \
   --login-url http://127.0.0.1:8080/msg_server --server-pid $server "$@"
