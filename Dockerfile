@@ -5,4 +5,4 @@ COPY target/tt-vertx.jar tt-vertx.jar
 COPY conf.json conf.json
 VOLUME /opt/tt-vertx/data
 EXPOSE 8080 8000
-ENTRYPOINT ["java", "-jar", "tt-vertx.jar", "--conf", "conf.json"]
+ENTRYPOINT ["java", "-XX:MaxGCPauseMillis=10", "-jar", "tt-vertx.jar", "--conf", "conf.json"]

@@ -17,7 +17,9 @@ final class LoadOptions {
         --rate R                chat: messages/s in total; 0 = as fast as the window allows (default 0)
         --window W              chat: unacked messages each sender may have in flight (default 4)
         --payload B             chat: message size in bytes (default 64)
-        --drain S               chat: seconds to wait for copies still in flight at the end (default 10)
+        --drain S               chat: seconds to wait at the end for copies still in flight; an acked
+                                message whose copy has not arrived by then counts as lost (default 60)
+        --report S              chat: print interim rate and latency every S seconds; 0 = off (default 5)
         --login-concurrency C   logins in flight at once (default 200)
         --sources A,B,...       local addresses to spread connections over (e.g. 127.0.0.1,127.0.0.2)
         --server-pid PID        idle: read the server's RSS and heap before and after (same machine)
@@ -36,7 +38,7 @@ final class LoadOptions {
   int rate = 0;
   int window = 4;
   int payload = 64;
-  int drainSeconds = 10;
+  int drainSeconds = 60;
   int reportSeconds = 5;
   int loginConcurrency = 200;
   List<String> sources = new ArrayList<>(List.of("127.0.0.1"));
