@@ -31,9 +31,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The only role that touches storage. It answers TeamTalk request messages (as protobuf bytes on
- * {@link Addresses#DB}, command id in a header) with TeamTalk response messages, like TeamTalk's
- * db_proxy_server. Callers (msg) have already replaced every user id with the logged-in user's, so a
+ * The only role that touches storage. It answers TeamTalk request messages (protobuf bytes in a
+ * {@link DbBatch} on {@link Addresses#DB} or its own address) with TeamTalk response messages, like
+ * TeamTalk's db_proxy_server. Callers (msg) have already replaced every user id with the logged-in user's, so a
  * user can only ever read and change their own sessions.
  */
 public class DbProxyVerticle extends VerticleBase {

@@ -17,6 +17,8 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -30,9 +32,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The storage logic shared by the embedded (H2) and MySQL stores, on TeamTalk's tables: IMUser,
@@ -103,7 +104,7 @@ public abstract class SqlStore implements Store {
   protected abstract Future<List<MessageRecord>> writeBatch(List<PendingMessage> batch);
 
   /** Runs {@code work} in one transaction on one connection of the pool. */
-  protected <T> Future<T> inTransaction(java.util.function.Function<SqlConnection, Future<T>> work) {
+  protected <T> Future<T> inTransaction(Function<SqlConnection, Future<T>> work) {
     return pool.withTransaction(work);
   }
 
