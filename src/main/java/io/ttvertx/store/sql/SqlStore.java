@@ -234,6 +234,11 @@ public abstract class SqlStore implements Store {
     });
   }
 
+  /** Most messages in one batch. */
+  protected int maxBatchSize() {
+    return MAX_BATCH;
+  }
+
   /** How many batches may be written at once; 1 where ids are allocated inside the transaction. */
   protected int maxBatchesInFlight() {
     return 1;
@@ -263,8 +268,9 @@ public abstract class SqlStore implements Store {
       return;
     }
     batchesInFlight++;
-    List<Queued> batch = new ArrayList<>(Math.min(writeQueue.size(), MAX_BATCH));
-    while (batch.size() < MAX_BATCH && !writeQueue.isEmpty()) {
+    int most = maxBatchSize();
+    List<Queued> batch = new ArrayList<>(Math.min(writeQueue.size(), most));
+    while (batch.size() < most && !writeQueue.isEmpty()) {
       batch.add(writeQueue.poll());
     }
     // a later batch can finish first where several are written at once; its answers wait, so the
