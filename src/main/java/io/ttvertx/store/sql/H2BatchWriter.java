@@ -26,18 +26,10 @@ final class H2BatchWriter implements AutoCloseable {
   private static final String LOCK_COUNTERS = "SELECT relateId, msgId FROM tt_msg_counter WHERE relateId = ANY(?) FOR UPDATE";
   private static final String UPDATE_COUNTER = "UPDATE tt_msg_counter SET msgId = ? WHERE relateId = ?";
   private static final String INSERT_COUNTER = "INSERT INTO tt_msg_counter (msgId, relateId) VALUES (?, ?)";
-  private static final String INSERT_AUDIO = "INSERT INTO IMAudio (fromId, toId, path, size, duration, created)"
-      + " VALUES (?, ?, '', ?, ?, ?)";
-  private static final String INSERT_AUDIO_DATA = "INSERT INTO tt_audio_data (audioId, data) VALUES (?, ?)";
   // an UPDATE by primary key, then an INSERT where none was updated: H2's MERGE ... USING builds a
   // derived table per row, and INSERT ... ON DUPLICATE KEY UPDATE throws an exception per duplicate
   private static final String ADD_UNREAD = "UPDATE tt_unread SET cnt = cnt + ? WHERE userId = ? AND peerId = ?";
   private static final String INSERT_UNREAD = "INSERT INTO tt_unread (cnt, userId, peerId) VALUES (?, ?, ?)";
-  private static final String REVIVE_SESSION = "UPDATE IMRecentSession SET status = 0, updated = ?"
-      + " WHERE userId = ? AND peerId = ? AND type = " + SqlStore.SESSION_TYPE_SINGLE;
-  private static final String INSERT_SESSION = "INSERT INTO IMRecentSession (userId, peerId, type, status, created,"
-      + " updated) SELECT ?, ?, " + SqlStore.SESSION_TYPE_SINGLE + ", 0, ?, ? FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM"
-      + " IMRecentSession WHERE userId = ? AND peerId = ? AND type = " + SqlStore.SESSION_TYPE_SINGLE + ")";
 
   private final Connection connection;
   private final Map<String, PreparedStatement> statements = new HashMap<>();
@@ -128,7 +120,7 @@ final class H2BatchWriter implements AutoCloseable {
   private int insertAudio(MessageRecord message) throws SQLException {
     AudioContent audio = AudioContent.split(message.msgData());
     int id;
-    try (PreparedStatement insert = connection.prepareStatement(INSERT_AUDIO, Statement.RETURN_GENERATED_KEYS)) {
+    try (PreparedStatement insert = connection.prepareStatement(SqlStore.INSERT_AUDIO, Statement.RETURN_GENERATED_KEYS)) {
       insert.setInt(1, message.fromUserId());
       insert.setInt(2, message.toUserId());
       insert.setInt(3, audio.data().length);
@@ -140,7 +132,7 @@ final class H2BatchWriter implements AutoCloseable {
         id = keys.getInt(1);
       }
     }
-    PreparedStatement data = statement(INSERT_AUDIO_DATA);
+    PreparedStatement data = statement(SqlStore.INSERT_AUDIO_DATA);
     data.setInt(1, id);
     data.setBytes(2, audio.data());
     data.executeUpdate();
@@ -179,8 +171,8 @@ final class H2BatchWriter implements AutoCloseable {
     if (sessions.isEmpty()) {
       return;
     }
-    PreparedStatement revive = statement(REVIVE_SESSION);
-    PreparedStatement insert = statement(INSERT_SESSION);
+    PreparedStatement revive = statement(SqlStore.REVIVE_SESSION);
+    PreparedStatement insert = statement(SqlStore.INSERT_MISSING_SESSION);
     for (int[] session : sessions.values()) {
       revive.setInt(1, session[2]);
       revive.setInt(2, session[0]);

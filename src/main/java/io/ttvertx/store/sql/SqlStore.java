@@ -611,6 +611,17 @@ public abstract class SqlStore implements Store {
     });
   }
 
+  /** Params: updated, userId, peerId. */
+  static final String REVIVE_SESSION = "UPDATE IMRecentSession SET status = 0, updated = ? WHERE userId = ?"
+      + " AND peerId = ? AND type = " + SESSION_TYPE_SINGLE;
+  /** Params: userId, peerId, created, updated, userId, peerId. */
+  static final String INSERT_MISSING_SESSION = "INSERT INTO IMRecentSession (userId, peerId, type, status, created,"
+      + " updated) SELECT ?, ?, " + SESSION_TYPE_SINGLE + ", 0, ?, ? FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM"
+      + " IMRecentSession WHERE userId = ? AND peerId = ? AND type = " + SESSION_TYPE_SINGLE + ")";
+  /** Params: fromId, toId, size, duration, created. */
+  static final String INSERT_AUDIO = "INSERT INTO IMAudio (fromId, toId, path, size, duration, created)"
+      + " VALUES (?, ?, '', ?, ?, ?)";
+  static final String INSERT_AUDIO_DATA = "INSERT INTO tt_audio_data (audioId, data) VALUES (?, ?)";
   static final String MESSAGE_INSERT_COLUMNS = " (relateId, fromId, toId, msgId, content, type, status, updated, created)";
   static final String MESSAGE_INSERT_ROW = "(?, ?, ?, ?, ?, ?, 0, ?, ?)";
 
@@ -631,11 +642,10 @@ public abstract class SqlStore implements Store {
 
   private Future<Integer> insertAudio(SqlClient client, MessageRecord message) {
     AudioContent audio = AudioContent.split(message.msgData());
-    return insertReturningId(client, "INSERT INTO IMAudio (fromId, toId, path, size, duration, created)"
-            + " VALUES (?, ?, '', ?, ?, ?)",
+    return insertReturningId(client, INSERT_AUDIO,
         Tuple.of(message.fromUserId(), message.toUserId(), audio.data().length, audio.duration(),
             message.createTime()))
-        .compose(id -> client.preparedQuery("INSERT INTO tt_audio_data (audioId, data) VALUES (?, ?)")
+        .compose(id -> client.preparedQuery(INSERT_AUDIO_DATA)
             .execute(Tuple.of(id, Buffer.buffer(audio.data()))).map(rows -> id));
   }
 
@@ -683,12 +693,8 @@ public abstract class SqlStore implements Store {
       updates.add(Tuple.of(session[2], session[0], session[1]));
       inserts.add(Tuple.of(session[0], session[1], session[2], session[2], session[0], session[1]));
     }
-    return client.preparedQuery("UPDATE IMRecentSession SET status = 0, updated = ? WHERE userId = ? AND peerId = ?"
-            + " AND type = " + SESSION_TYPE_SINGLE).executeBatch(updates)
-        .compose(v -> client.preparedQuery("INSERT INTO IMRecentSession (userId, peerId, type, status, created, updated)"
-                + " SELECT ?, ?, " + SESSION_TYPE_SINGLE + ", 0, ?, ? FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM"
-                + " IMRecentSession WHERE userId = ? AND peerId = ? AND type = " + SESSION_TYPE_SINGLE + ")")
-            .executeBatch(inserts))
+    return client.preparedQuery(REVIVE_SESSION).executeBatch(updates)
+        .compose(v -> client.preparedQuery(INSERT_MISSING_SESSION).executeBatch(inserts))
         .onSuccess(v -> sessionsCreated(sessions))
         .mapEmpty();
   }
@@ -718,8 +724,7 @@ public abstract class SqlStore implements Store {
     for (int[] session : sessions) {
       updates.add(Tuple.of(session[2], session[0], session[1]));
     }
-    return client.preparedQuery("UPDATE IMRecentSession SET status = 0, updated = ? WHERE userId = ? AND peerId = ?"
-        + " AND type = " + SESSION_TYPE_SINGLE).executeBatch(updates).mapEmpty();
+    return client.preparedQuery(REVIVE_SESSION).executeBatch(updates).mapEmpty();
   }
 
   /**
