@@ -3,7 +3,6 @@ package io.ttvertx;
 import io.ttvertx.admin.AdminCommand;
 import io.ttvertx.config.ServerOptions;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
@@ -83,8 +82,18 @@ public final class Main {
   }
 
   private static void runServer(ServerOptions options) {
-    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+    Vertx vertx;
+    try {
+      vertx = ServerVertx.create(options.cluster()).toCompletionStage().toCompletableFuture().get(2, TimeUnit.MINUTES);
+    } catch (Exception e) {
+      log.error("could not join the cluster: {}", e.getMessage());
+      System.exit(1);
+      return;
+    }
     log.info("network transport: {}", vertx.isNativeTransportEnabled() ? "native (epoll)" : "Java NIO");
+    if (options.cluster().enabled()) {
+      log.info("clustered on {} (members looked for at {})", options.cluster().host(), options.cluster().members());
+    }
     ServerDeployer deployer = new ServerDeployer(vertx, options);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

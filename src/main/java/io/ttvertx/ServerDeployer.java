@@ -33,7 +33,7 @@ public final class ServerDeployer {
       chain = chain.compose(v -> deploy(DbProxyVerticle.class.getName(), options.dbInstances(), options.dbConfig()));
     }
     if (options.deploysRoute()) {
-      chain = chain.compose(v -> deploy(RouteVerticle.class.getName(), options.routeInstances(), new JsonObject()));
+      chain = chain.compose(v -> deploy(RouteVerticle.class.getName(), options.routeInstances(), options.routeConfig()));
     }
     if (options.deploysLogin()) {
       chain = chain.compose(v -> deploy(LoginVerticle.class.getName(), options.login().instances(),

@@ -25,6 +25,8 @@ public final class Addresses {
     return "tt.msg.instance." + instanceId + ".db";
   }
 
+  // msg asks its own node's route: the route addresses below are sent to with DeliveryOptions#setLocalOnly
+
   /** route: a connection logged in. JSON {user, clientType, address, conn}. Reply: empty JSON. */
   public static final String ROUTE_ONLINE = "tt.route.online";
   /** route: a logged-in connection went away. JSON {user, address, conn}. */
@@ -42,6 +44,16 @@ public final class Addresses {
   public static final String ROUTE_STATUS = "tt.route.status";
   /** route: JSON {user, reason}: kick every PC connection of that user. Reply JSON {kicked}. */
   public static final String ROUTE_KICK_PC = "tt.route.kickPc";
+
+  /**
+   * route -> every route (published): a change of the online table made on the sender's node, JSON
+   * {op: add|remove|removePc, node, user, ...the login (address, conn, clientType, since)}.
+   */
+  public static final String ROUTE_SYNC = "tt.route.sync";
+  /** route -> every route (published) each second: the sender's node id, as text. */
+  public static final String ROUTE_ALIVE = "tt.route.alive";
+  /** route: a starting route's node id; reply: the whole online table, a JSON array of logins. */
+  public static final String ROUTE_SNAPSHOT = "tt.route.snapshot";
 
   /**
    * route -> every msg instance (published): a frame for every online connection, except those of

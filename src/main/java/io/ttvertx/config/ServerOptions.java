@@ -15,6 +15,7 @@ public final class ServerOptions {
   private final int routeInstances;
   private final int dbInstances;
   private final StoreOptions store;
+  private final ClusterOptions cluster;
   private final String aesKey;
   private final JsonObject source;
 
@@ -27,6 +28,7 @@ public final class ServerOptions {
     this.routeInstances = new ConfigReader(source, "route", env).integer("instances", null, 1);
     this.dbInstances = new ConfigReader(source, "db", env).integer("instances", "TT_DB_INSTANCES", 1);
     this.store = StoreOptions.read(source, env);
+    this.cluster = ClusterOptions.read(source, env);
     this.aesKey = new ConfigReader(source, "db", env).string("aesKey", "TT_AES_KEY", DEFAULT_AES_KEY);
     if (aesKey.length() != 32) {
       throw new IllegalArgumentException("db.aesKey must have 32 characters (TeamTalk's aesKey), got " + aesKey.length());
@@ -61,8 +63,14 @@ public final class ServerOptions {
   public int routeInstances() { return routeInstances; }
   public int dbInstances() { return dbInstances; }
   public StoreOptions store() { return store; }
+  public ClusterOptions cluster() { return cluster; }
   /** The AES key TeamTalk clients encrypt message text with (TeamTalk's default unless configured). */
   public String aesKey() { return aesKey; }
+
+  /** The configuration the route verticle is deployed with: its conf.json section. */
+  public JsonObject routeConfig() {
+    return source.getJsonObject("route", new JsonObject()).copy();
+  }
 
   /** The configuration the db proxy verticle is deployed with. */
   public JsonObject dbConfig() {

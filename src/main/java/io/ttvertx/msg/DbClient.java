@@ -23,8 +23,8 @@ import java.util.Map;
 /**
  * Asks the db proxy over the event bus on behalf of one msg instance: TeamTalk request messages in,
  * response messages out, as bytes. The requests of one event-loop turn travel as one {@link DbBatch},
- * and answers come back in batches to this instance's reply address. The first batch goes to any db
- * proxy, which answers with its own address; later batches all go there, so one db proxy sees this
+ * and answers come back in batches to this instance's reply address. The first batch goes to a db
+ * proxy of this node, or when the node runs none to any in the cluster, which answers with its own address; later batches all go there, so one db proxy sees this
  * instance's requests in the order they were made (a connection's pipelined messages keep their order
  * even with several db proxies). If that proxy goes away, the next batch picks another.
  */
@@ -45,6 +45,8 @@ final class DbClient {
   private Buffer openBatch;
   private String dbAddress;
   private boolean choosingDb;
+  /** Whether this node was found to run no db proxy, so the choice is made among the cluster's. */
+  private boolean noLocalDb;
   private int nextRequestId;
   private MessageConsumer<Buffer> answers;
   private long sweepTimer;
@@ -93,7 +95,9 @@ final class DbClient {
       Buffer batch = unsent.poll();
       String target = dbAddress == null ? Addresses.DB : dbAddress;
       choosingDb = dbAddress == null;
-      bus.<String>request(target, batch, new DeliveryOptions().setSendTimeout(timeoutMs)).onComplete(ar -> {
+      boolean localOnly = choosingDb && !noLocalDb;
+      DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(timeoutMs).setLocalOnly(localOnly);
+      bus.<String>request(target, batch, delivery).onComplete(ar -> {
         if (ar.succeeded()) {
           if (target.equals(Addresses.DB)) {
             dbAddress = ar.result().body();
@@ -105,7 +109,13 @@ final class DbClient {
         boolean proxyGone = ar.cause() instanceof ReplyException e && e.failureType() == ReplyFailure.NO_HANDLERS;
         if (target.equals(Addresses.DB)) {
           choosingDb = false;
-          failBatch(batch, proxyGone ? "no db proxy is running" : ar.cause().getMessage());
+          if (localOnly && proxyGone) {
+            noLocalDb = true;
+            unsent.addFirst(batch);
+          } else {
+            noLocalDb = false;
+            failBatch(batch, proxyGone ? "no db proxy is running" : ar.cause().getMessage());
+          }
         } else if (proxyGone) {
           // the chosen proxy never got it: it goes again, to whichever proxy is chosen next
           if (target.equals(dbAddress)) {

@@ -13,7 +13,10 @@ import java.util.Collection;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** The msg side of the route verticle's event-bus API (see {@link Addresses}). */
+/**
+ * The msg side of the route verticle's event-bus API (see {@link Addresses}). Everything goes to this
+ * node's route (local-only sends): every route knows the whole cluster's logins.
+ */
 final class RouteClient {
   private final EventBus bus;
   private final String instanceAddress;
@@ -28,17 +31,17 @@ final class RouteClient {
   Future<Void> online(int userId, int clientType, long conn) {
     JsonObject body = new JsonObject().put("user", userId).put("clientType", clientType)
         .put("address", instanceAddress).put("conn", conn);
-    return bus.request(Addresses.ROUTE_ONLINE, body, new DeliveryOptions().setSendTimeout(timeoutMs)).mapEmpty();
+    return bus.request(Addresses.ROUTE_ONLINE, body, local().setSendTimeout(timeoutMs)).mapEmpty();
   }
 
   void offline(int userId, long conn) {
     bus.send(Addresses.ROUTE_OFFLINE, new JsonObject().put("user", userId).put("address", instanceAddress)
-        .put("conn", conn));
+        .put("conn", conn), local());
   }
 
   /** Delivers {@code frame} to every connection of {@code userIds} except connection {@code exceptConn} here. */
   void deliver(Collection<Integer> userIds, Buffer frame, long exceptConn) {
-    bus.send(Addresses.ROUTE_DELIVER, frame, new DeliveryOptions()
+    bus.send(Addresses.ROUTE_DELIVER, frame, local()
         .addHeader(Addresses.TO, userIds.stream().map(String::valueOf).collect(Collectors.joining(",")))
         .addHeader(Addresses.EXCEPT_ADDRESS, instanceAddress)
         .addHeader(Addresses.EXCEPT_CONN, Long.toString(exceptConn)));
@@ -51,19 +54,23 @@ final class RouteClient {
 
   /** Delivers {@code frame} to every online connection of every user but {@code exceptUser}. */
   void broadcast(Buffer frame, int exceptUser) {
-    bus.send(Addresses.ROUTE_BROADCAST, frame, new DeliveryOptions()
+    bus.send(Addresses.ROUTE_BROADCAST, frame, local()
         .addHeader(Addresses.EXCEPT_USER, Integer.toString(exceptUser)));
   }
 
   /** user id (as text) -> UserStatType number, for every asked user. */
   Future<JsonObject> status(Collection<Integer> userIds) {
     return bus.<JsonObject>request(Addresses.ROUTE_STATUS, new JsonArray(userIds.stream().map(Object.class::cast).toList()),
-        new DeliveryOptions().setSendTimeout(timeoutMs)).map(Message::body);
+        local().setSendTimeout(timeoutMs)).map(Message::body);
   }
 
   Future<Integer> kickPc(int userId, int reason) {
     return bus.<JsonObject>request(Addresses.ROUTE_KICK_PC, new JsonObject().put("user", userId).put("reason", reason),
-            new DeliveryOptions().setSendTimeout(timeoutMs))
+            local().setSendTimeout(timeoutMs))
         .map(reply -> reply.body().getInteger("kicked"));
+  }
+
+  private static DeliveryOptions local() {
+    return new DeliveryOptions().setLocalOnly(true);
   }
 }

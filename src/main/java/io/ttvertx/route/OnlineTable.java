@@ -7,26 +7,60 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Which connections each online user has. Owned by one route verticle; not thread-safe. */
+/** Which connections each online user has, on every node. Owned by one route verticle; not thread-safe. */
 final class OnlineTable {
   private final Map<Integer, List<Endpoint>> byUser = new HashMap<>();
 
   /**
-   * Adds {@code endpoint} for {@code userId} and removes, returning them, the user's older
-   * connections of the same client class (the ones to kick).
+   * Adds {@code endpoint} for {@code userId} unless the user has a newer login of the same client
+   * class, and returns the logins that lost: the user's older ones of that class (removed), or
+   * {@code endpoint} itself (not added). Logins learned from other nodes may arrive late, so the
+   * newest wins wherever it is added from.
    */
   List<Endpoint> add(int userId, Endpoint endpoint) {
     List<Endpoint> endpoints = byUser.computeIfAbsent(userId, id -> new ArrayList<>(2));
-    List<Endpoint> replaced = new ArrayList<>(1);
+    List<Endpoint> lost = new ArrayList<>(1);
+    for (Endpoint existing : endpoints) {
+      if (existing.is(endpoint.address(), endpoint.conn())) {
+        return lost;
+      }
+      if (ClientTypes.sameClass(existing.clientType(), endpoint.clientType()) && existing.isNewerThan(endpoint)) {
+        lost.add(endpoint);
+        return lost;
+      }
+    }
     endpoints.removeIf(existing -> {
       if (ClientTypes.sameClass(existing.clientType(), endpoint.clientType())) {
-        replaced.add(existing);
+        lost.add(existing);
         return true;
       }
       return false;
     });
     endpoints.add(endpoint);
-    return replaced;
+    return lost;
+  }
+
+  /** Removes every login made through {@code node} and returns them by user (a node that is gone). */
+  Map<Integer, List<Endpoint>> removeNode(String node) {
+    Map<Integer, List<Endpoint>> removed = new HashMap<>();
+    byUser.entrySet().removeIf(entry -> {
+      entry.getValue().removeIf(endpoint -> {
+        if (endpoint.node().equals(node)) {
+          removed.computeIfAbsent(entry.getKey(), id -> new ArrayList<>(1)).add(endpoint);
+          return true;
+        }
+        return false;
+      });
+      return entry.getValue().isEmpty();
+    });
+    return removed;
+  }
+
+  /** Every login, for a node that joins later. */
+  io.vertx.core.json.JsonArray toJson() {
+    io.vertx.core.json.JsonArray all = new io.vertx.core.json.JsonArray();
+    byUser.forEach((userId, endpoints) -> endpoints.forEach(endpoint -> all.add(endpoint.toJson(userId))));
+    return all;
   }
 
   /** Removes that connection; returns it, or null when it was not registered (already kicked). */

@@ -17,50 +17,108 @@ import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * Knows which msg instance holds each online user's connections and delivers frames to them. Every
  * delivery, kick and presence notification goes through here, addressed to msg instances over the
- * event bus, so it works the same with one instance, many instances or (with a clustered bus) many
- * nodes. Reproduces the presence rules of TeamTalk's route_server (RouteConn.cpp,
- * _HandleUserStatusUpdate): PC logins and logouts are announced to every online PC connection, and
- * a user's mobile connections learn whether the user's PC is online.
+ * event bus, so it works the same with one instance, many instances or many nodes. Reproduces the
+ * presence rules of TeamTalk's route_server (RouteConn.cpp, _HandleUserStatusUpdate): PC logins and
+ * logouts are announced to every online PC connection, and a user's mobile connections learn whether
+ * the user's PC is online.
+ *
+ * <p>Each node runs one route, which its msg instances ask (local-only sends). Every route holds the
+ * whole cluster's online table: it publishes the logins and logouts of its node on
+ * {@link Addresses#ROUTE_SYNC}, applies those of the others, and a route that starts late asks a peer
+ * for the table. A route kicks only its own node's connections (a login that lost to a newer one of
+ * the same client class, wherever that one logged in) and announces presence only for its node's
+ * logins. Routes publish that they are alive each second; a node silent for
+ * {@code peerTimeoutMs} is taken as gone with all its logins.
  */
 public class RouteVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(RouteVerticle.class);
+  /** Config key: how long a silent node keeps its logins in the table. */
+  public static final String PEER_TIMEOUT_MS = "peerTimeoutMs";
+  static final long DEFAULT_PEER_TIMEOUT_MS = 10_000;
+  static final long ALIVE_INTERVAL_MS = 1_000;
+  static final long SNAPSHOT_TIMEOUT_MS = 10_000;
 
   private final OnlineTable online = new OnlineTable();
+  private final String node = UUID.randomUUID().toString();
+  /** Other nodes' routes and logins, and when each was last heard of. */
+  private final Map<String, Long> peersLastSeen = new HashMap<>();
+  /** Changes from other nodes that arrived before the table did, applied after it. */
+  private List<JsonObject> syncBacklog = new ArrayList<>();
+  private long peerTimeoutMs;
   private EventBus bus;
 
   @Override
   public Future<?> start() {
     bus = vertx.eventBus();
+    peerTimeoutMs = config().getLong(PEER_TIMEOUT_MS, DEFAULT_PEER_TIMEOUT_MS);
     List<MessageConsumer<?>> consumers = List.of(
         bus.<JsonObject>consumer(Addresses.ROUTE_ONLINE, this::handleOnline),
         bus.<JsonObject>consumer(Addresses.ROUTE_OFFLINE, this::handleOffline),
         bus.<Buffer>consumer(Addresses.ROUTE_DELIVER, this::handleDeliver),
         bus.<Buffer>consumer(Addresses.ROUTE_BROADCAST, this::handleBroadcast),
         bus.<JsonArray>consumer(Addresses.ROUTE_STATUS, this::handleStatus),
-        bus.<JsonObject>consumer(Addresses.ROUTE_KICK_PC, this::handleKickPc));
-    return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
+        bus.<JsonObject>consumer(Addresses.ROUTE_KICK_PC, this::handleKickPc),
+        bus.<JsonObject>consumer(Addresses.ROUTE_SYNC, message -> handleSync(message.body())),
+        bus.<String>consumer(Addresses.ROUTE_ALIVE, message -> heardOf(message.body())));
+    return Future.all(consumers.stream().map(MessageConsumer::completion).toList())
+        .compose(v -> loadTableFromPeer())
+        .compose(v -> bus.<String>consumer(Addresses.ROUTE_SNAPSHOT, message -> message.reply(online.toJson()))
+            .completion())
+        .onSuccess(v -> {
+          vertx.setPeriodic(ALIVE_INTERVAL_MS, id -> {
+            bus.publish(Addresses.ROUTE_ALIVE, node);
+            dropSilentPeers();
+          });
+        });
+  }
+
+  /** A route that starts while others run takes their table; the first one starts empty. */
+  private Future<Void> loadTableFromPeer() {
+    return bus.<JsonArray>request(Addresses.ROUTE_SNAPSHOT, node,
+            new DeliveryOptions().setSendTimeout(SNAPSHOT_TIMEOUT_MS))
+        .map(reply -> {
+          for (Object entry : reply.body()) {
+            JsonObject json = (JsonObject) entry;
+            Endpoint endpoint = Endpoint.fromJson(json);
+            heardOf(endpoint.node());
+            online.add(json.getInteger("user"), endpoint);
+          }
+          log.info("route joined the cluster's online table ({} logins)", reply.body().size());
+          return (Void) null;
+        })
+        .recover(none -> Future.succeededFuture())
+        .andThen(ar -> {
+          List<JsonObject> backlog = syncBacklog;
+          syncBacklog = null;
+          backlog.forEach(this::handleSync);
+        });
   }
 
   private void handleOnline(Message<JsonObject> message) {
     JsonObject body = message.body();
     int userId = body.getInteger("user");
-    Endpoint endpoint = new Endpoint(body.getString("address"), body.getLong("conn"), body.getInteger("clientType"));
+    Endpoint endpoint = new Endpoint(body.getString("address"), body.getLong("conn"), body.getInteger("clientType"),
+        node, System.currentTimeMillis());
     boolean hadPc = online.hasPc(userId);
-    for (Endpoint replaced : online.add(userId, endpoint)) {
-      log.info("user {} logged in again from client type {}: kicking connection {} at {}", userId,
-          endpoint.clientType(), replaced.conn(), replaced.address());
-      kick(userId, replaced, IMBaseDefine.KickReasonType.KICK_REASON_DUPLICATE_USER_VALUE);
-    }
+    List<Endpoint> lost = online.add(userId, endpoint);
+    kickOwn(userId, lost);
     message.reply(new JsonObject());
+    if (lost.contains(endpoint)) {
+      return;
+    }
+    bus.publish(Addresses.ROUTE_SYNC, endpoint.toJson(userId).put("op", "add"));
     if (ClientTypes.isPc(endpoint.clientType())) {
       if (!hadPc) {
         broadcastStatus(userId, IMBaseDefine.UserStatType.USER_STATUS_ONLINE);
@@ -76,7 +134,11 @@ public class RouteVerticle extends VerticleBase {
     JsonObject body = message.body();
     int userId = body.getInteger("user");
     Endpoint removed = online.remove(userId, body.getString("address"), body.getLong("conn"));
-    if (removed != null && ClientTypes.isPc(removed.clientType()) && !online.hasPc(userId)) {
+    if (removed == null) {
+      return;
+    }
+    bus.publish(Addresses.ROUTE_SYNC, removed.toJson(userId).put("op", "remove"));
+    if (ClientTypes.isPc(removed.clientType()) && !online.hasPc(userId)) {
       broadcastStatus(userId, IMBaseDefine.UserStatType.USER_STATUS_OFFLINE);
       notifyPcLoginStatus(userId, IMBaseDefine.UserStatType.USER_STATUS_OFFLINE);
     }
@@ -87,12 +149,84 @@ public class RouteVerticle extends VerticleBase {
     int reason = message.body().getInteger("reason", IMBaseDefine.KickReasonType.KICK_REASON_MOBILE_KICK_VALUE);
     List<Endpoint> kicked = online.removePc(userId);
     for (Endpoint endpoint : kicked) {
-      kick(userId, endpoint, reason);
+      if (endpoint.node().equals(node)) {
+        kick(userId, endpoint, reason);
+      }
     }
     message.reply(new JsonObject().put("kicked", kicked.size()));
     if (!kicked.isEmpty()) {
+      bus.publish(Addresses.ROUTE_SYNC, new JsonObject().put("op", "removePc").put("user", userId)
+          .put("node", node).put("reason", reason));
       broadcastStatus(userId, IMBaseDefine.UserStatType.USER_STATUS_OFFLINE);
       notifyPcLoginStatus(userId, IMBaseDefine.UserStatType.USER_STATUS_OFFLINE);
+    }
+  }
+
+  /** A login, logout or PC kick on another node; presence was announced there. */
+  private void handleSync(JsonObject change) {
+    String from = change.getString("node");
+    if (node.equals(from)) {
+      return;
+    }
+    if (syncBacklog != null) {
+      syncBacklog.add(change);
+      return;
+    }
+    heardOf(from);
+    int userId = change.getInteger("user");
+    switch (change.getString("op")) {
+      case "add" -> kickOwn(userId, online.add(userId, Endpoint.fromJson(change)));
+      case "remove" -> online.remove(userId, change.getString("address"), change.getLong("conn"));
+      case "removePc" -> {
+        int reason = change.getInteger("reason");
+        online.removePc(userId).stream().filter(endpoint -> endpoint.node().equals(node))
+            .forEach(endpoint -> kick(userId, endpoint, reason));
+      }
+      default -> log.warn("ignoring unknown route change {}", change.getString("op"));
+    }
+  }
+
+  /** Kicks this node's connections among logins that lost to a newer one of the same client class. */
+  private void kickOwn(int userId, List<Endpoint> lost) {
+    for (Endpoint endpoint : lost) {
+      if (endpoint.node().equals(node)) {
+        log.info("user {} logged in again: kicking connection {} at {}", userId, endpoint.conn(), endpoint.address());
+        kick(userId, endpoint, IMBaseDefine.KickReasonType.KICK_REASON_DUPLICATE_USER_VALUE);
+      }
+    }
+  }
+
+  private void heardOf(String peer) {
+    if (!node.equals(peer)) {
+      peersLastSeen.put(peer, System.currentTimeMillis());
+    }
+  }
+
+  /**
+   * Takes nodes not heard of for {@code peerTimeoutMs} as gone: their logins leave the table, and
+   * the route with the smallest node id among those still here announces the PC logouts.
+   */
+  private void dropSilentPeers() {
+    long now = System.currentTimeMillis();
+    List<String> silent = new ArrayList<>();
+    peersLastSeen.forEach((peer, lastSeen) -> {
+      if (now - lastSeen > peerTimeoutMs) {
+        silent.add(peer);
+      }
+    });
+    for (String peer : silent) {
+      peersLastSeen.remove(peer);
+      Map<Integer, List<Endpoint>> removed = online.removeNode(peer);
+      log.warn("node {} silent for {} ms: dropping its {} online users", peer, peerTimeoutMs, removed.size());
+      boolean announces = peersLastSeen.keySet().stream().allMatch(other -> node.compareTo(other) < 0);
+      if (announces) {
+        removed.forEach((userId, endpoints) -> {
+          if (endpoints.stream().anyMatch(e -> ClientTypes.isPc(e.clientType())) && !online.hasPc(userId)) {
+            broadcastStatus(userId, IMBaseDefine.UserStatType.USER_STATUS_OFFLINE);
+            notifyPcLoginStatus(userId, IMBaseDefine.UserStatType.USER_STATUS_OFFLINE);
+          }
+        });
+      }
     }
   }
 
