@@ -2,6 +2,7 @@ package io.ttvertx.admin;
 
 import io.ttvertx.config.StoreOptions;
 import io.ttvertx.store.DepartmentRecord;
+import io.ttvertx.store.GroupRecord;
 import io.ttvertx.store.NewUser;
 import io.ttvertx.store.Store;
 import io.ttvertx.store.StoreException;
@@ -21,8 +22,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * User administration without TeamTalk's PHP panel: {@code user add|import|list} and
- * {@code depart add}, on whichever store the configuration selects.
+ * User administration without TeamTalk's PHP panel: {@code user add|import|list},
+ * {@code depart add} and {@code group add|list}, on whichever store the configuration selects.
+ * TeamTalk creates normal groups from administration; clients create temporary ones.
  */
 public final class AdminCommand {
   static final String CSV_HEADER = "name,password,nick,depart";
@@ -59,7 +61,9 @@ public final class AdminCommand {
       usage: user add --name NAME --password PASSWORD [--nick NICK] [--depart DEPARTMENT]
              user import FILE.csv        (header line: name,password,nick,depart)
              user list
-             depart add --name NAME [--parent ID] [--priority N]""";
+             depart add --name NAME [--parent ID] [--priority N]
+             group add --name NAME --members ID,ID,... [--creator USER_ID] [--type normal|temp] [--avatar URL]
+             group list""";
 
   private interface Command {
     Future<Void> run(Store store, PrintStream out);
@@ -125,6 +129,36 @@ public final class AdminCommand {
           return null;
         });
       }
+      case "group add" -> {
+        Map<String, String> flags = flags(rest, List.of("--name", "--members", "--creator", "--type", "--avatar"));
+        String name = required(flags, "--name");
+        List<Integer> members = numbers(required(flags, "--members"), "--members");
+        int creator = number(flags, "--creator");
+        int type = switch (flags.getOrDefault("--type", "normal")) {
+          case "normal" -> Store.GROUP_TYPE_NORMAL;
+          case "temp" -> Store.GROUP_TYPE_TEMPORARY;
+          default -> throw new UsageException("--type is normal or temp");
+        };
+        String avatar = flags.getOrDefault("--avatar", "");
+        return (store, out) -> store.createGroup(creator, name, avatar, type, members).map(created -> {
+          out.println("added group " + created.id() + " " + created.name() + " with " + created.members().size()
+              + " members");
+          return null;
+        });
+      }
+      case "group list" -> {
+        if (!rest.isEmpty()) {
+          throw new UsageException("group list takes no arguments");
+        }
+        return (store, out) -> store.listGroups().map(groups -> {
+          out.println("id\ttype\tname\tmembers");
+          for (GroupRecord group : groups) {
+            out.println(group.id() + "\t" + (group.type() == Store.GROUP_TYPE_NORMAL ? "normal" : "temp") + "\t"
+                + group.name() + "\t" + group.members().size());
+          }
+          return null;
+        });
+      }
       default -> throw new UsageException("unknown command: " + what);
     }
   }
@@ -162,6 +196,18 @@ public final class AdminCommand {
     } catch (NumberFormatException e) {
       throw new UsageException(flag + " must be a number");
     }
+  }
+
+  private static List<Integer> numbers(String list, String flag) throws UsageException {
+    List<Integer> numbers = new ArrayList<>();
+    for (String item : list.split(",")) {
+      try {
+        numbers.add(Integer.parseInt(item.trim()));
+      } catch (NumberFormatException e) {
+        throw new UsageException(flag + " takes user ids separated by commas");
+      }
+    }
+    return numbers;
   }
 
   /** The rows of a users.csv, each with its line number, checked before anything is stored. */

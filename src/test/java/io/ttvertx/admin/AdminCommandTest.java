@@ -117,4 +117,26 @@ class AdminCommandTest {
     run("user", "list");
     assertThat(out()).doesNotContain("ann").doesNotContain("cid");
   }
+
+  @Test
+  void addsAndListsGroups() {
+    run("user", "add", "--name", "alice", "--password", "pw");
+    run("user", "add", "--name", "bob", "--password", "pw");
+    assertThat(run("group", "add", "--name", "Everyone", "--members", "1, 2,99")).isZero();
+    assertThat(out()).contains("added group 1 Everyone with 2 members");
+    assertThat(run("group", "add", "--name", "Lunch", "--members", "2", "--creator", "1", "--type", "temp",
+        "--avatar", "http://x/l.png")).isZero();
+    assertThat(out()).contains("added group 2 Lunch with 2 members");
+    assertThat(run("group", "list")).isZero();
+    assertThat(out()).contains("1\tnormal\tEveryone\t2").contains("2\ttemp\tLunch\t2");
+
+    assertThat(run("group", "add", "--name", "Nobody", "--members", "98,99")).isEqualTo(1);
+    assertThat(err()).contains("at least one existing user");
+    assertThat(run("group", "add", "--name", "X", "--members", "1,two")).isEqualTo(2);
+    assertThat(run("group", "add", "--name", "X", "--members", "1", "--type", "secret")).isEqualTo(2);
+    assertThat(run("group", "add", "--members", "1")).isEqualTo(2);
+    assertThat(err()).contains("--name is required");
+    assertThat(run("group", "list")).isZero();
+    assertThat(out().lines().count()).isEqualTo(3);
+  }
 }

@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static io.ttvertx.support.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -63,5 +64,25 @@ class EmbeddedStoreTest extends StoreContractTest {
     assertThat(await(store.deviceToken(alice.id()))).isNotNull();
     assertThat(await(store.unreadCounts(bob.id()))).isEmpty();
     assertThat(await(store.recentSessions(alice.id(), 0))).isEmpty();
+  }
+
+  @Test
+  void groupsSurviveARestart() {
+    GroupRecord group = group(alice, Store.GROUP_TYPE_TEMPORARY, bob, carol);
+    sendToGroup(alice, group, "kept", now());
+    await(store.changeGroupMembers(carol.id(), group.id(), false, List.of(carol.id())));
+    await(store.clearGroupUnread(bob.id(), group.id()));
+    await(store.setGroupShield(bob.id(), group.id(), 1));
+    await(store.close());
+    store = Stores.create(vertx, options);
+    await(store.start());
+    assertThat(await(store.groupsByIds(List.of(group.id())))).singleElement().satisfies(g -> {
+      assertThat(g.members()).containsExactlyInAnyOrder(alice.id(), bob.id());
+      assertThat(g.version()).isEqualTo(2);
+    });
+    assertThat(await(store.groupUnreadCounts(bob.id()))).isEmpty();
+    assertThat(await(store.groupShields(group.id(), List.of(bob.id())))).containsEntry(bob.id(), 1);
+    assertThat(sendToGroup(bob, group, "next", now()).message().msgId()).isEqualTo(2);
+    assertThat(await(store.groupMessages(alice.id(), group.id(), 0, 10))).hasSize(2);
   }
 }

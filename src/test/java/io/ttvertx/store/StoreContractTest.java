@@ -10,12 +10,15 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
 
 import static io.ttvertx.support.Await.await;
 import static io.ttvertx.support.Await.awaitFailure;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 /** What every store must do; run against each backend by a subclass. */
 public abstract class StoreContractTest {
@@ -213,5 +216,312 @@ public abstract class StoreContractTest {
     await(store.setDeviceToken(alice.id(), 0x11, "token-b"));
     assertThat(await(store.deviceToken(alice.id()))).isEqualTo(new DeviceToken(0x11, "token-b"));
     assertThat(await(store.deviceToken(bob.id()))).isNull();
+  }
+
+  // ---- groups
+
+  protected static int now() {
+    return (int) (System.currentTimeMillis() / 1000);
+  }
+
+  protected GroupRecord group(UserRecord creator, int type, UserRecord... members) {
+    return await(store.createGroup(creator.id(), "group of " + creator.name(), "", type,
+        java.util.Arrays.stream(members).map(UserRecord::id).toList()));
+  }
+
+  protected StoredGroupMessage sendToGroup(UserRecord from, GroupRecord group, String text, int createTime) {
+    return await(store.saveGroupMessage(from.id(), group.id(), 1, utf8(text), createTime));
+  }
+
+  private static String text(MessageRecord message) {
+    return new String(message.msgData(), StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void createsGroupsWithTheCreatorAndExistingUsers() {
+    GroupRecord temp = await(store.createGroup(alice.id(), "lunch", "http://x/g.png", Store.GROUP_TYPE_TEMPORARY,
+        List.of(bob.id(), 9999, bob.id())));
+    assertThat(temp.members()).containsExactlyInAnyOrder(alice.id(), bob.id());
+    assertThat(temp.version()).isEqualTo(1);
+    assertThat(temp.creatorId()).isEqualTo(alice.id());
+    assertThat(temp.type()).isEqualTo(Store.GROUP_TYPE_TEMPORARY);
+    // the administration (0) is no member
+    GroupRecord normal = await(store.createGroup(0, "x".repeat(256), "", Store.GROUP_TYPE_NORMAL,
+        List.of(alice.id(), carol.id())));
+    assertThat(normal.members()).containsExactlyInAnyOrder(alice.id(), carol.id());
+    assertThat(normal.id()).isNotEqualTo(temp.id());
+
+    assertThat(await(store.groupsByIds(List.of(temp.id(), normal.id(), 9999)))).hasSize(2)
+        .anySatisfy(g -> {
+          assertThat(g.id()).isEqualTo(temp.id());
+          assertThat(g.name()).isEqualTo("lunch");
+          assertThat(g.avatar()).isEqualTo("http://x/g.png");
+          assertThat(g.creatorId()).isEqualTo(alice.id());
+          assertThat(g.type()).isEqualTo(Store.GROUP_TYPE_TEMPORARY);
+          assertThat(g.status()).isZero();
+          assertThat(g.version()).isEqualTo(1);
+          assertThat(g.members()).containsExactlyInAnyOrder(alice.id(), bob.id());
+        })
+        .anySatisfy(g -> assertThat(g.members()).containsExactlyInAnyOrder(alice.id(), carol.id()));
+    assertThat(await(store.userGroups(alice.id(), 0))).extracting(GroupVersion::groupId)
+        .containsExactlyInAnyOrder(temp.id(), normal.id());
+    assertThat(await(store.userGroups(alice.id(), Store.GROUP_TYPE_NORMAL)))
+        .containsExactly(new GroupVersion(normal.id(), 1));
+    assertThat(await(store.userGroups(bob.id(), Store.GROUP_TYPE_NORMAL))).isEmpty();
+    assertThat(await(store.userGroups(carol.id(), Store.GROUP_TYPE_TEMPORARY))).isEmpty();
+    assertThat(await(store.listGroups())).extracting(GroupRecord::id).containsExactly(temp.id(), normal.id());
+
+    for (Future<GroupRecord> refused : List.of(
+        store.createGroup(alice.id(), "", "", Store.GROUP_TYPE_TEMPORARY, List.of(bob.id())),
+        store.createGroup(alice.id(), "x".repeat(257), "", Store.GROUP_TYPE_TEMPORARY, List.of(bob.id())),
+        store.createGroup(alice.id(), "g", "a".repeat(257), Store.GROUP_TYPE_TEMPORARY, List.of(bob.id())),
+        store.createGroup(alice.id(), "g", "", 3, List.of(bob.id())),
+        store.createGroup(0, "g", "", Store.GROUP_TYPE_NORMAL, List.of(9998, 9999)),
+        store.createGroup(9997, "g", "", Store.GROUP_TYPE_NORMAL, List.of()))) {
+      assertThat(awaitFailure(refused)).isInstanceOf(StoreException.class);
+    }
+    assertThat(await(store.listGroups())).hasSize(2);
+  }
+
+  @Test
+  void membersChangeAsTheCreatorOrTheGroupTypeAllows() {
+    UserRecord dave = await(store.addUser(new NewUser("dave", "pw", "", "")));
+    GroupRecord temp = group(alice, Store.GROUP_TYPE_TEMPORARY, bob);
+    GroupRecord normal = group(alice, Store.GROUP_TYPE_NORMAL, bob);
+
+    // a member adds to a temporary group, not to a normal one; a non-member changes nothing
+    assertThat(await(store.changeGroupMembers(bob.id(), temp.id(), true, List.of(carol.id(), 9999))))
+        .isEqualTo(new GroupChange(true, List.of(carol.id()), List.of(alice.id(), bob.id(), carol.id())));
+    assertThat(await(store.changeGroupMembers(bob.id(), normal.id(), true, List.of(dave.id())))).isEqualTo(
+        GroupChange.refused());
+    assertThat(await(store.changeGroupMembers(dave.id(), temp.id(), true, List.of(dave.id())))).isEqualTo(
+        GroupChange.refused());
+    assertThat(await(store.changeGroupMembers(dave.id(), temp.id(), false, List.of(dave.id())))).isEqualTo(
+        GroupChange.refused());
+    // a member removes only themselves
+    assertThat(await(store.changeGroupMembers(bob.id(), temp.id(), false, List.of(carol.id())))).isEqualTo(
+        GroupChange.refused());
+    assertThat(await(store.changeGroupMembers(bob.id(), temp.id(), false, List.of(bob.id(), carol.id()))))
+        .isEqualTo(GroupChange.refused());
+    assertThat(await(store.changeGroupMembers(carol.id(), temp.id(), false, List.of(carol.id()))))
+        .isEqualTo(new GroupChange(true, List.of(carol.id()), List.of(alice.id(), bob.id())));
+    assertThat(await(store.groupsByIds(List.of(temp.id())))).singleElement()
+        .satisfies(g -> assertThat(g.version()).isEqualTo(3));
+
+    // the creator and the administration change anything; only real changes count
+    assertThat(await(store.changeGroupMembers(alice.id(), normal.id(), true, List.of(dave.id(), bob.id(), 9999))))
+        .isEqualTo(new GroupChange(true, List.of(dave.id()), List.of(alice.id(), bob.id(), dave.id())));
+    assertThat(await(store.changeGroupMembers(alice.id(), normal.id(), false, List.of(bob.id(), 9999))))
+        .isEqualTo(new GroupChange(true, List.of(bob.id()), List.of(alice.id(), dave.id())));
+    assertThat(await(store.changeGroupMembers(0, normal.id(), true, List.of(carol.id()))).changed())
+        .containsExactly(carol.id());
+    assertThat(await(store.changeGroupMembers(alice.id(), normal.id(), true, List.of(carol.id()))))
+        .isEqualTo(new GroupChange(true, List.of(), List.of(alice.id(), carol.id(), dave.id())));
+    assertThat(await(store.groupsByIds(List.of(normal.id())))).singleElement()
+        .satisfies(g -> assertThat(g.version()).isEqualTo(4));
+    assertThat(await(store.userGroups(bob.id(), 0))).extracting(GroupVersion::groupId).containsExactly(temp.id());
+    assertThat(await(store.userGroups(dave.id(), Store.GROUP_TYPE_NORMAL)))
+        .containsExactly(new GroupVersion(normal.id(), 4));
+
+    // who left comes back
+    assertThat(await(store.changeGroupMembers(alice.id(), temp.id(), true, List.of(carol.id()))).changed())
+        .containsExactly(carol.id());
+    assertThat(await(store.groupsByIds(List.of(temp.id())))).singleElement().satisfies(g -> {
+      assertThat(g.members()).containsExactlyInAnyOrder(alice.id(), bob.id(), carol.id());
+      assertThat(g.version()).isEqualTo(4);
+    });
+    assertThat(await(store.changeGroupMembers(alice.id(), 9999, true, List.of(bob.id())))).isEqualTo(
+        GroupChange.refused());
+  }
+
+  @Test
+  void groupMessagesGetIdsInTheOrderTheyArrive() {
+    UserRecord dave = await(store.addUser(new NewUser("dave", "pw", "", "")));
+    GroupRecord group = group(alice, Store.GROUP_TYPE_TEMPORARY, bob, carol);
+    int t = now();
+    for (int i = 1; i <= 3; i++) {
+      StoredGroupMessage stored = sendToGroup(i == 2 ? bob : alice, group, "m" + i, t);
+      assertThat(stored.message().msgId()).isEqualTo(i);
+      assertThat(stored.message().toUserId()).isEqualTo(group.id());
+      assertThat(stored.members()).containsExactlyInAnyOrder(alice.id(), bob.id(), carol.id());
+    }
+    // three senders, none waiting for its answers: no gap, no duplicate, each sender's order kept
+    Map<UserRecord, List<Future<StoredGroupMessage>>> bySender = new HashMap<>();
+    for (int i = 0; i < 60; i++) {
+      for (UserRecord sender : List.of(alice, bob, carol)) {
+        bySender.computeIfAbsent(sender, s -> new ArrayList<>())
+            .add(store.saveGroupMessage(sender.id(), group.id(), 1, utf8(sender.name() + i), t));
+      }
+    }
+    List<Integer> ids = new ArrayList<>();
+    bySender.forEach((sender, saves) -> {
+      List<Integer> sent = saves.stream().map(save -> await(save).message().msgId()).toList();
+      assertThat(sent).isSorted();
+      ids.addAll(sent);
+    });
+    assertThat(ids.stream().sorted().toList()).isEqualTo(IntStream.rangeClosed(4, 183).boxed().toList());
+    assertThat(await(store.latestGroupMessageId(bob.id(), group.id()))).isEqualTo(183);
+    assertThat(await(store.latestGroupMessageId(dave.id(), group.id()))).isZero();
+
+    assertThat(awaitFailure(store.saveGroupMessage(dave.id(), group.id(), 1, utf8("let me in"), t)))
+        .isInstanceOf(StoreException.class).hasMessageContaining("not a member");
+    assertThat(awaitFailure(store.saveGroupMessage(alice.id(), 9999, 1, utf8("nowhere"), t)))
+        .isInstanceOf(StoreException.class);
+    assertThat(awaitFailure(store.saveGroupMessage(alice.id(), group.id(), 1, new byte[] {(byte) 0xff}, t)))
+        .isInstanceOf(StoreException.class);
+    assertThat(sendToGroup(alice, group, "after the refusals", t).message().msgId()).isEqualTo(184);
+  }
+
+  @Test
+  void groupAudioRoundTripsByteForByte() {
+    GroupRecord group = group(alice, Store.GROUP_TYPE_NORMAL, bob);
+    byte[] audio = new byte[2000];
+    for (int i = 4; i < audio.length; i++) {
+      audio[i] = (byte) (i * 13);
+    }
+    audio[3] = 5;
+    StoredGroupMessage saved = await(store.saveGroupMessage(bob.id(), group.id(), 0x12, audio, now()));
+    MessageRecord read = await(store.groupMessages(alice.id(), group.id(), 0, 1)).get(0);
+    assertThat(read.msgId()).isEqualTo(saved.message().msgId());
+    assertThat(read.fromUserId()).isEqualTo(bob.id());
+    assertThat(read.msgType()).isEqualTo(0x12);
+    assertThat(read.msgData()).isEqualTo(audio);
+  }
+
+  @Test
+  void groupHistoryPagesAndStartsWhenTheMemberJoined() {
+    GroupRecord group = group(alice, Store.GROUP_TYPE_TEMPORARY, bob);
+    int t = now();
+    // sent (by the time they carry) before anyone joined: nobody's history shows them
+    sendToGroup(alice, group, "m1", t - 100);
+    sendToGroup(alice, group, "m2", t - 100);
+    for (int i = 3; i <= 7; i++) {
+      sendToGroup(i % 2 == 0 ? bob : alice, group, "m" + i, t + 5);
+    }
+    assertThat(await(store.groupMessages(bob.id(), group.id(), 0, 10))).extracting(MessageRecord::msgId)
+        .containsExactly(7, 6, 5, 4, 3);
+    assertThat(await(store.groupMessages(bob.id(), group.id(), 0, 2))).extracting(MessageRecord::msgId)
+        .containsExactly(7, 6);
+    assertThat(await(store.groupMessages(bob.id(), group.id(), 5, 2))).extracting(StoreContractTest::text)
+        .containsExactly("m5", "m4");
+    assertThat(await(store.groupMessages(bob.id(), group.id(), 0, 0))).isEmpty();
+    assertThat(await(store.groupMessagesByIds(bob.id(), group.id(), List.of(1, 3, 5, 99))))
+        .extracting(MessageRecord::msgId).containsExactly(5, 3);
+    assertThat(await(store.groupMessages(carol.id(), group.id(), 0, 10))).isEmpty();
+    assertThat(await(store.groupMessagesByIds(carol.id(), group.id(), List.of(3)))).isEmpty();
+
+    await(store.changeGroupMembers(alice.id(), group.id(), true, List.of(carol.id())));
+    assertThat(await(store.groupMessages(carol.id(), group.id(), 0, 10))).extracting(MessageRecord::msgId)
+        .containsExactly(7, 6, 5, 4, 3);
+    await(store.changeGroupMembers(carol.id(), group.id(), false, List.of(carol.id())));
+    assertThat(await(store.groupMessages(carol.id(), group.id(), 0, 10))).isEmpty();
+    assertThat(await(store.latestGroupMessageId(carol.id(), group.id()))).isZero();
+  }
+
+  @Test
+  void groupUnreadIsWhatOthersSentSinceTheLastRead() {
+    UserRecord dave = await(store.addUser(new NewUser("dave", "pw", "", "")));
+    GroupRecord group = group(alice, Store.GROUP_TYPE_TEMPORARY, bob, carol);
+    int t = now();
+    sendToGroup(alice, group, "one", t);
+    sendToGroup(alice, group, "two", t);
+    sendToGroup(bob, group, "three", t);
+    assertThat(await(store.groupUnreadCounts(alice.id()))).singleElement().satisfies(u -> {
+      assertThat(u.peerId()).isEqualTo(group.id());
+      assertThat(u.sessionType()).isEqualTo(2);
+      assertThat(u.count()).isEqualTo(1);
+      assertThat(text(u.latest())).isEqualTo("three");
+    });
+    // the sender has read the whole group
+    assertThat(await(store.groupUnreadCounts(bob.id()))).isEmpty();
+    assertThat(await(store.groupUnreadCounts(carol.id()))).singleElement()
+        .satisfies(u -> assertThat(u.count()).isEqualTo(3));
+    await(store.clearGroupUnread(carol.id(), group.id()));
+    assertThat(await(store.groupUnreadCounts(carol.id()))).isEmpty();
+
+    // a new member has nothing unread of what was sent before
+    await(store.changeGroupMembers(alice.id(), group.id(), true, List.of(dave.id())));
+    assertThat(await(store.groupUnreadCounts(dave.id()))).isEmpty();
+    sendToGroup(alice, group, "four", t);
+    assertThat(await(store.groupUnreadCounts(dave.id()))).singleElement()
+        .satisfies(u -> assertThat(u.count()).isEqualTo(1));
+    assertThat(await(store.groupUnreadCounts(carol.id()))).singleElement()
+        .satisfies(u -> assertThat(u.count()).isEqualTo(1));
+    // group and 1:1 unread counts are apart
+    assertThat(await(store.unreadCounts(carol.id()))).isEmpty();
+
+    // a removed member keeps no unread count (and no session) of the group
+    assertThat(await(store.recentSessions(bob.id(), 0))).extracting(SessionRecord::peerId).containsExactly(group.id());
+    await(store.changeGroupMembers(alice.id(), group.id(), false, List.of(bob.id(), carol.id())));
+    assertThat(await(store.groupUnreadCounts(bob.id()))).isEmpty();
+    assertThat(await(store.groupUnreadCounts(carol.id()))).isEmpty();
+    assertThat(await(store.recentSessions(bob.id(), 0))).isEmpty();
+    await(store.changeGroupMembers(alice.id(), group.id(), true, List.of(carol.id())));
+    assertThat(await(store.groupUnreadCounts(carol.id()))).isEmpty();
+  }
+
+  @Test
+  void aGroupIsTheSendersRecentSessionWithItsLatestMessage() {
+    GroupRecord group = group(alice, Store.GROUP_TYPE_TEMPORARY, bob, carol);
+    int t = now();
+    await(store.saveMessage(alice.id(), bob.id(), 1, utf8("1:1"), t - 10));
+    sendToGroup(carol, group, "from carol", t - 5);
+    sendToGroup(alice, group, "to the group", t);
+    List<SessionRecord> sessions = await(store.recentSessions(alice.id(), 0));
+    assertThat(sessions).extracting(SessionRecord::peerId, SessionRecord::sessionType)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(group.id(), 2), org.assertj.core.groups.Tuple.tuple(bob.id(), 1));
+    assertThat(sessions.get(0).updated()).isEqualTo(t);
+    assertThat(text(sessions.get(0).latest())).isEqualTo("to the group");
+    // TeamTalk touches only the sender's session
+    assertThat(await(store.recentSessions(bob.id(), 0))).extracting(SessionRecord::sessionType).containsExactly(1);
+
+    await(store.removeSession(alice.id(), group.id(), 2));
+    assertThat(await(store.recentSessions(alice.id(), 0))).extracting(SessionRecord::peerId).containsExactly(bob.id());
+    sendToGroup(alice, group, "back", t + 1);
+    assertThat(await(store.recentSessions(alice.id(), 0))).first()
+        .satisfies(s -> assertThat(text(s.latest())).isEqualTo("back"));
+    assertThat(await(store.recentSessions(carol.id(), 0))).singleElement()
+        .satisfies(s -> assertThat(text(s.latest())).isEqualTo("back"));
+  }
+
+  @Test
+  void membersSetTheirPushShield() {
+    GroupRecord group = group(alice, Store.GROUP_TYPE_NORMAL, bob);
+    assertThat(await(store.groupShields(group.id(), List.of(alice.id(), bob.id()))))
+        .containsOnly(entry(alice.id(), 0), entry(bob.id(), 0));
+    assertThat(await(store.setGroupShield(bob.id(), group.id(), 1))).isTrue();
+    assertThat(await(store.groupShields(group.id(), List.of(alice.id(), bob.id()))))
+        .containsOnly(entry(alice.id(), 0), entry(bob.id(), 1));
+    assertThat(await(store.setGroupShield(bob.id(), group.id(), 0))).isTrue();
+    assertThat(await(store.groupShields(group.id(), List.of(bob.id())))).containsOnly(entry(bob.id(), 0));
+    assertThat(await(store.setGroupShield(carol.id(), group.id(), 1))).isFalse();
+    assertThat(await(store.setGroupShield(bob.id(), 9999, 1))).isFalse();
+  }
+
+  /** Several hundred messages a second into a 500-member group: a message costs O(1) writes, not one per member. */
+  @Test
+  void aLargeGroupTakesManyMessages() {
+    List<NewUser> users = new ArrayList<>();
+    for (int i = 0; i < 500; i++) {
+      users.add(new NewUser("member" + i, "pw", "", ""));
+    }
+    await(store.importUsers(users));
+    List<Integer> ids = await(store.listUsers()).stream().map(UserRecord::id).toList();
+    GroupRecord group = await(store.createGroup(0, "everyone", "", Store.GROUP_TYPE_NORMAL, ids));
+    assertThat(group.members()).hasSize(503);
+    int t = now();
+    long started = System.nanoTime();
+    List<Future<StoredGroupMessage>> saves = new ArrayList<>();
+    for (int i = 0; i < 2000; i++) {
+      saves.add(store.saveGroupMessage(ids.get(i % 10), group.id(), 1, utf8("load " + i), t));
+    }
+    await(Future.all(saves));
+    long ms = Math.max(1, (System.nanoTime() - started) / 1_000_000);
+    System.out.printf("%s: 2000 messages into a 503-member group in %d ms (%d msg/s)%n", getClass().getSimpleName(),
+        ms, 2000_000 / ms);
+    assertThat(saves.stream().map(f -> f.result().message().msgId()).sorted().toList())
+        .isEqualTo(IntStream.rangeClosed(1, 2000).boxed().toList());
+    assertThat(await(store.groupUnreadCounts(ids.get(400)))).singleElement()
+        .satisfies(u -> assertThat(u.count()).isEqualTo(2000));
   }
 }

@@ -1,7 +1,6 @@
 package io.ttvertx.support;
 
 import io.ttvertx.config.StoreOptions;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.mysqlclient.MySQLBuilder;
 import io.vertx.mysqlclient.MySQLConnectOptions;
@@ -86,6 +85,16 @@ public final class MysqlTestDatabase {
     run(name, sql);
   }
 
+  /** The first column of the first row a query answers, as a number. */
+  public long queryNumber(String sql) {
+    Pool pool = pool(name);
+    try {
+      return ((Number) await(pool.query(sql).execute()).iterator().next().getValue(0)).longValue();
+    } finally {
+      pool.close();
+    }
+  }
+
   public void drop() {
     admin("DROP DATABASE IF EXISTS " + name);
     flushRedis();
@@ -113,7 +122,8 @@ public final class MysqlTestDatabase {
     return MySQLBuilder.pool().connectingTo(options).using(vertx).build();
   }
 
-  private void flushRedis() {
+  /** Empties this test's Redis database, as if Redis had lost its data. */
+  public void flushRedis() {
     Redis redis = Redis.createClient(vertx, "redis://127.0.0.1:6379/" + redisDatabase);
     try {
       await(RedisAPI.api(redis).flushdb(List.of()));

@@ -15,6 +15,7 @@ import io.vertx.sqlclient.Tuple;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,8 +23,11 @@ import java.util.function.Function;
 
 /**
  * The embedded store: an H2 file database (MySQL mode) through vertx-jdbc-client, with TeamTalk's
- * tables. The counters TeamTalk keeps in Redis live in two tables here: tt_msg_counter (last message
- * id per relation) and tt_unread (unread count per receiver and sender). Messages are written in
+ * tables. The counters TeamTalk keeps in Redis live in tables here: tt_msg_counter (last message id
+ * per relation), tt_unread (unread count per receiver and sender), tt_group_counter (last message id
+ * per group, which is also the group's message count), tt_group_read (the count each member has
+ * read: unread is the difference) and tt_group_setting (push shields). Group members are
+ * IMGroupMember's rows with status 0. Messages are written in
  * batches, each with its ids, unread counts and recent sessions in one transaction; H2 runs with
  * WRITE_DELAY=0 and each batch's commit is followed by CHECKPOINT SYNC, so a message is on the disk
  * (not only in the file) before its future completes.
@@ -37,6 +41,8 @@ public final class EmbeddedStore extends SqlStore {
   private final Vertx vertx;
   private final StoreOptions options;
   private H2BatchWriter batchWriter;
+  /** Group messages have a writer (and a connection) of their own, so they never wait for 1:1 batches. */
+  private H2BatchWriter groupBatchWriter;
 
   public EmbeddedStore(Vertx vertx, StoreOptions options) {
     this.vertx = vertx;
@@ -56,6 +62,7 @@ public final class EmbeddedStore extends SqlStore {
         new PoolOptions().setMaxSize(POOL_SIZE));
     return vertx.executeBlocking(() -> {
       batchWriter = new H2BatchWriter(url);
+      groupBatchWriter = new H2BatchWriter(url);
       return null;
     });
   }
@@ -89,7 +96,20 @@ public final class EmbeddedStore extends SqlStore {
         "CREATE TABLE IF NOT EXISTS tt_unread (userId INT NOT NULL, peerId INT NOT NULL, cnt INT NOT NULL,"
             + " PRIMARY KEY (userId, peerId))",
         "CREATE TABLE IF NOT EXISTS tt_device_token (userId INT PRIMARY KEY, clientType INT NOT NULL,"
-            + " token VARCHAR(255) NOT NULL)"));
+            + " token VARCHAR(255) NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS IMGroup (id INT AUTO_INCREMENT PRIMARY KEY, name VARCHAR(256) NOT NULL DEFAULT '',"
+            + " avatar VARCHAR(256) NOT NULL DEFAULT '', creator INT NOT NULL DEFAULT 0, type INT NOT NULL DEFAULT 1,"
+            + " userCnt INT NOT NULL DEFAULT 0, status INT NOT NULL DEFAULT 1, version INT NOT NULL DEFAULT 1,"
+            + " lastChated INT NOT NULL DEFAULT 0, updated INT NOT NULL DEFAULT 0, created INT NOT NULL DEFAULT 0)",
+        "CREATE TABLE IF NOT EXISTS IMGroupMember (id INT AUTO_INCREMENT PRIMARY KEY, groupId INT NOT NULL,"
+            + " userId INT NOT NULL, status INT NOT NULL DEFAULT 1, created INT NOT NULL DEFAULT 0,"
+            + " updated INT NOT NULL DEFAULT 0, CONSTRAINT uq_group_member UNIQUE (groupId, userId))",
+        "CREATE INDEX IF NOT EXISTS idx_group_member_user ON IMGroupMember (userId, status)",
+        "CREATE TABLE IF NOT EXISTS tt_group_counter (groupId INT PRIMARY KEY, msgId INT NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS tt_group_read (userId INT NOT NULL, groupId INT NOT NULL, cnt INT NOT NULL,"
+            + " PRIMARY KEY (userId, groupId))",
+        "CREATE TABLE IF NOT EXISTS tt_group_setting (groupId INT NOT NULL, userId INT NOT NULL, shield INT NOT NULL,"
+            + " PRIMARY KEY (groupId, userId))"));
     for (int i = 0; i < MESSAGE_TABLES; i++) {
       tables.add("CREATE TABLE IF NOT EXISTS IMMessage_" + i + " (id INT AUTO_INCREMENT PRIMARY KEY,"
           + " relateId INT NOT NULL, fromId INT NOT NULL, toId INT NOT NULL, msgId INT NOT NULL,"
@@ -98,6 +118,11 @@ public final class EmbeddedStore extends SqlStore {
       // H2 persists an identity column's position every CACHE values (32 by default): a sixth of the
       // insert cost at full load. A crash may then skip ids of this column; msgId never skips.
       tables.add("ALTER TABLE IMMessage_" + i + " ALTER COLUMN id SET CACHE " + MESSAGE_ID_CACHE);
+      tables.add("CREATE TABLE IF NOT EXISTS IMGroupMessage_" + i + " (id INT AUTO_INCREMENT PRIMARY KEY,"
+          + " groupId INT NOT NULL, userId INT NOT NULL, msgId INT NOT NULL, content VARCHAR(4096) NOT NULL DEFAULT '',"
+          + " type INT NOT NULL DEFAULT 2, status INT NOT NULL DEFAULT 0, updated INT NOT NULL DEFAULT 0,"
+          + " created INT NOT NULL DEFAULT 0, CONSTRAINT uq_group_message_" + i + " UNIQUE (groupId, msgId))");
+      tables.add("ALTER TABLE IMGroupMessage_" + i + " ALTER COLUMN id SET CACHE " + MESSAGE_ID_CACHE);
     }
     return tables;
   }
@@ -145,15 +170,31 @@ public final class EmbeddedStore extends SqlStore {
         .onSuccess(records -> sessionsCreated(newSessions));
   }
 
+  /** As {@link #writeBatch}, on the group writer; one group batch is written at a time. */
+  @Override
+  protected Future<List<MessageRecord>> writeGroupBatch(List<PendingMessage> batch) {
+    Map<Long, int[]> newSessions = groupSessionsToCreate(withIds(batch, new int[batch.size()]));
+    return vertx.executeBlocking(() -> groupBatchWriter.writeGroups(batch, newSessions), false)
+        .onSuccess(records -> sessionsCreated(newSessions));
+  }
+
   @Override
   public Future<Void> close() {
-    H2BatchWriter writer = batchWriter;
+    List<H2BatchWriter> writers = new ArrayList<>();
+    for (H2BatchWriter writer : new H2BatchWriter[] {batchWriter, groupBatchWriter}) {
+      if (writer != null) {
+        writers.add(writer);
+      }
+    }
     batchWriter = null;
-    Future<Void> writerClosed = writer == null ? Future.succeededFuture() : vertx.executeBlocking(() -> {
-      writer.close();
+    groupBatchWriter = null;
+    Future<Void> writersClosed = writers.isEmpty() ? Future.succeededFuture() : vertx.executeBlocking(() -> {
+      for (H2BatchWriter writer : writers) {
+        writer.close();
+      }
       return null;
     });
-    return writerClosed.eventually(super::close);
+    return writersClosed.eventually(super::close);
   }
 
   @Override
@@ -185,5 +226,44 @@ public final class EmbeddedStore extends SqlStore {
   public Future<Void> clearUnread(int userId, int peerId) {
     return pool.preparedQuery("DELETE FROM tt_unread WHERE userId = ? AND peerId = ?")
         .execute(Tuple.of(userId, peerId)).mapEmpty();
+  }
+
+  @Override
+  protected Future<Map<Integer, Integer>> unreadByGroup(int userId, List<Integer> groupIds) {
+    return selectIn(pool, "SELECT c.groupId, c.msgId - COALESCE(r.cnt, 0) FROM tt_group_counter c LEFT JOIN"
+        + " tt_group_read r ON r.userId = ? AND r.groupId = c.groupId WHERE c.groupId IN (", List.of(userId), groupIds)
+        .map(rows -> {
+          Map<Integer, Integer> unread = new HashMap<>();
+          rows.forEach(row -> unread.put(row.getInteger(0), row.getInteger(1)));
+          return unread;
+        });
+  }
+
+  @Override
+  protected Future<Void> markGroupRead(int groupId, Collection<Integer> userIds) {
+    if (userIds.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return pool.preparedQuery("MERGE INTO tt_group_read (userId, groupId, cnt) KEY (userId, groupId)"
+            + " SELECT ?, groupId, msgId FROM tt_group_counter WHERE groupId = ?")
+        .executeBatch(userIds.stream().map(user -> Tuple.of(user, groupId)).toList()).mapEmpty();
+  }
+
+  @Override
+  protected Future<Void> writeGroupShield(int groupId, int userId, int shieldStatus) {
+    return pool.preparedQuery("MERGE INTO tt_group_setting (groupId, userId, shield) KEY (groupId, userId)"
+        + " VALUES (?, ?, ?)").execute(Tuple.of(groupId, userId, shieldStatus)).mapEmpty();
+  }
+
+  @Override
+  public Future<Map<Integer, Integer>> groupShields(int groupId, Collection<Integer> userIds) {
+    List<Integer> users = new ArrayList<>(new java.util.HashSet<>(userIds));
+    return selectIn(pool, "SELECT userId, shield FROM tt_group_setting WHERE groupId = ? AND userId IN (",
+        List.of(groupId), users).map(rows -> {
+          Map<Integer, Integer> shields = new HashMap<>();
+          users.forEach(user -> shields.put(user, 0));
+          rows.forEach(row -> shields.put(row.getInteger(0), row.getInteger(1)));
+          return shields;
+        });
   }
 }

@@ -23,13 +23,28 @@ import java.util.Map;
  * Not thread-safe: the store calls it for one batch at a time.
  */
 final class H2BatchWriter implements AutoCloseable {
-  private static final String LOCK_COUNTERS = "SELECT relateId, msgId FROM tt_msg_counter WHERE relateId = ANY(?) FOR UPDATE";
-  private static final String UPDATE_COUNTER = "UPDATE tt_msg_counter SET msgId = ? WHERE relateId = ?";
-  private static final String INSERT_COUNTER = "INSERT INTO tt_msg_counter (msgId, relateId) VALUES (?, ?)";
+  /** A counter table's statements: lock the batch's rows, then advance or insert one (params: last id, key). */
+  private record Counters(String lock, String update, String insert) {
+  }
+
+  private static final Counters MESSAGE_COUNTERS = new Counters(
+      "SELECT relateId, msgId FROM tt_msg_counter WHERE relateId = ANY(?) FOR UPDATE",
+      "UPDATE tt_msg_counter SET msgId = ? WHERE relateId = ?",
+      "INSERT INTO tt_msg_counter (msgId, relateId) VALUES (?, ?)");
+  private static final Counters GROUP_COUNTERS = new Counters(
+      "SELECT groupId, msgId FROM tt_group_counter WHERE groupId = ANY(?) FOR UPDATE",
+      "UPDATE tt_group_counter SET msgId = ? WHERE groupId = ?",
+      "INSERT INTO tt_group_counter (msgId, groupId) VALUES (?, ?)");
   // an UPDATE by primary key, then an INSERT where none was updated: H2's MERGE ... USING builds a
   // derived table per row, and INSERT ... ON DUPLICATE KEY UPDATE throws an exception per duplicate
   private static final String ADD_UNREAD = "UPDATE tt_unread SET cnt = cnt + ? WHERE userId = ? AND peerId = ?";
   private static final String INSERT_UNREAD = "INSERT INTO tt_unread (cnt, userId, peerId) VALUES (?, ?, ?)";
+  private static final String SET_READ = "UPDATE tt_group_read SET cnt = ? WHERE userId = ? AND groupId = ?";
+  private static final String INSERT_READ = "INSERT INTO tt_group_read (cnt, userId, groupId) VALUES (?, ?, ?)";
+
+  private interface Work {
+    List<MessageRecord> run() throws SQLException;
+  }
 
   private final Connection connection;
   private final Map<String, PreparedStatement> statements = new HashMap<>();
@@ -45,12 +60,42 @@ final class H2BatchWriter implements AutoCloseable {
    * created. Returns the messages with their ids, in the batch's order.
    */
   List<MessageRecord> write(List<SqlStore.PendingMessage> batch, Map<Long, int[]> newSessions) throws SQLException {
-    List<MessageRecord> records;
-    try {
-      records = SqlStore.withIds(batch, allocateIds(batch));
-      insertMessages(batch, records);
+    return durably(() -> {
+      List<MessageRecord> records = SqlStore.withIds(batch, allocateIds(batch, MESSAGE_COUNTERS));
+      insertMessages(SqlStore.MessageKind.SINGLE, batch, records);
       addUnread(records);
       createSessions(newSessions);
+      return records;
+    });
+  }
+
+  /**
+   * Stores a batch of group messages as {@link #write} does: the groups' counters are locked and
+   * advanced, IMGroup.lastChated set, the messages inserted, each sender's read count set to their
+   * last message and the senders' new sessions created.
+   */
+  List<MessageRecord> writeGroups(List<SqlStore.PendingMessage> batch, Map<Long, int[]> newSessions)
+      throws SQLException {
+    return durably(() -> {
+      List<MessageRecord> records = SqlStore.withIds(batch, allocateIds(batch, GROUP_COUNTERS));
+      List<int[]> lastChated = new ArrayList<>();
+      SqlStore.lastChated(records).forEach((groupId, time) -> lastChated.add(new int[] {time, groupId}));
+      executeBatch(SqlStore.UPDATE_LAST_CHATED, lastChated);
+      insertMessages(SqlStore.MessageKind.GROUP, batch, records);
+      List<int[]> readCounts = new ArrayList<>();
+      SqlStore.lastSentBySender(records).forEach((groupId, bySender) -> bySender.forEach((sender, last) ->
+          readCounts.add(new int[] {last, sender, groupId})));
+      updateElseInsert(SET_READ, INSERT_READ, readCounts);
+      createSessions(newSessions);
+      return records;
+    });
+  }
+
+  /** Runs {@code work} in one transaction, then forces the commit to the disk. */
+  private List<MessageRecord> durably(Work work) throws SQLException {
+    List<MessageRecord> records;
+    try {
+      records = work.run();
       connection.commit();
     } catch (SQLException | RuntimeException e) {
       connection.rollback();
@@ -63,12 +108,12 @@ final class H2BatchWriter implements AutoCloseable {
     return records;
   }
 
-  private int[] allocateIds(List<SqlStore.PendingMessage> batch) throws SQLException {
-    LinkedHashSet<Integer> relations = new LinkedHashSet<>();
-    batch.forEach(m -> relations.add(m.relateId()));
+  private int[] allocateIds(List<SqlStore.PendingMessage> batch, Counters counters) throws SQLException {
+    LinkedHashSet<Integer> keys = new LinkedHashSet<>();
+    batch.forEach(m -> keys.add(m.relateId()));
     Map<Integer, Integer> last = new HashMap<>();
-    PreparedStatement lock = statement(LOCK_COUNTERS);
-    lock.setObject(1, relations.toArray(new Integer[0]));
+    PreparedStatement lock = statement(counters.lock());
+    lock.setObject(1, keys.toArray(new Integer[0]));
     try (ResultSet rows = lock.executeQuery()) {
       while (rows.next()) {
         last.put(rows.getInt(1), rows.getInt(2));
@@ -79,8 +124,8 @@ final class H2BatchWriter implements AutoCloseable {
     for (int i = 0; i < ids.length; i++) {
       ids[i] = last.merge(batch.get(i).relateId(), 1, Integer::sum);
     }
-    PreparedStatement update = statement(UPDATE_COUNTER);
-    PreparedStatement insert = statement(INSERT_COUNTER);
+    PreparedStatement update = statement(counters.update());
+    PreparedStatement insert = statement(counters.insert());
     for (Map.Entry<Integer, Integer> counter : last.entrySet()) {
       PreparedStatement target = existing.containsKey(counter.getKey()) ? update : insert;
       target.setInt(1, counter.getValue());
@@ -92,24 +137,20 @@ final class H2BatchWriter implements AutoCloseable {
     return ids;
   }
 
-  private void insertMessages(List<SqlStore.PendingMessage> batch, List<MessageRecord> records) throws SQLException {
+  private void insertMessages(SqlStore.MessageKind kind, List<SqlStore.PendingMessage> batch,
+                              List<MessageRecord> records) throws SQLException {
     Map<String, PreparedStatement> byTable = new LinkedHashMap<>();
     for (int i = 0; i < records.size(); i++) {
       MessageRecord m = records.get(i);
-      int relateId = batch.get(i).relateId();
+      int id = batch.get(i).relateId();
       String content = AudioContent.isAudio(m.msgType()) ? Integer.toString(insertAudio(m))
           : new String(m.msgData(), StandardCharsets.UTF_8);
-      String table = SqlStore.messageTable(relateId);
-      PreparedStatement insert = byTable.computeIfAbsent(table, t -> statement("INSERT INTO " + t
-          + SqlStore.MESSAGE_INSERT_COLUMNS + " VALUES " + SqlStore.MESSAGE_INSERT_ROW));
-      insert.setInt(1, relateId);
-      insert.setInt(2, m.fromUserId());
-      insert.setInt(3, m.toUserId());
-      insert.setInt(4, m.msgId());
-      insert.setString(5, content);
-      insert.setInt(6, m.msgType());
-      insert.setInt(7, m.createTime());
-      insert.setInt(8, m.createTime());
+      PreparedStatement insert = byTable.computeIfAbsent(kind.table(id), table -> statement("INSERT INTO " + table
+          + kind.insertColumns + " VALUES " + kind.insertRow));
+      List<Object> row = kind.row(id, m, content);
+      for (int column = 0; column < row.size(); column++) {
+        insert.setObject(column + 1, row.get(column));
+      }
       insert.addBatch();
     }
     for (PreparedStatement insert : byTable.values()) {
@@ -143,14 +184,19 @@ final class H2BatchWriter implements AutoCloseable {
     List<int[]> increments = new ArrayList<>();
     SqlStore.unreadIncrements(records).forEach((receiver, bySender) -> bySender.forEach((sender, count) ->
         increments.add(new int[] {count, receiver, sender})));
-    int[] updated = executeBatch(ADD_UNREAD, increments);
+    updateElseInsert(ADD_UNREAD, INSERT_UNREAD, increments);
+  }
+
+  /** Runs {@code update} for each row, then {@code insert} (same params) for the rows it found nothing to update. */
+  private void updateElseInsert(String update, String insert, List<int[]> rows) throws SQLException {
+    int[] updated = executeBatch(update, rows);
     List<int[]> missing = new ArrayList<>();
     for (int i = 0; i < updated.length; i++) {
       if (updated[i] == 0) {
-        missing.add(increments.get(i));
+        missing.add(rows.get(i));
       }
     }
-    executeBatch(INSERT_UNREAD, missing);
+    executeBatch(insert, missing);
   }
 
   private int[] executeBatch(String sql, List<int[]> rows) throws SQLException {
@@ -168,26 +214,14 @@ final class H2BatchWriter implements AutoCloseable {
   }
 
   private void createSessions(Map<Long, int[]> sessions) throws SQLException {
-    if (sessions.isEmpty()) {
-      return;
-    }
-    PreparedStatement revive = statement(SqlStore.REVIVE_SESSION);
-    PreparedStatement insert = statement(SqlStore.INSERT_MISSING_SESSION);
+    List<int[]> revive = new ArrayList<>(sessions.size());
+    List<int[]> insert = new ArrayList<>(sessions.size());
     for (int[] session : sessions.values()) {
-      revive.setInt(1, session[2]);
-      revive.setInt(2, session[0]);
-      revive.setInt(3, session[1]);
-      revive.addBatch();
-      insert.setInt(1, session[0]);
-      insert.setInt(2, session[1]);
-      insert.setInt(3, session[2]);
-      insert.setInt(4, session[2]);
-      insert.setInt(5, session[0]);
-      insert.setInt(6, session[1]);
-      insert.addBatch();
+      revive.add(SqlStore.reviveSessionParams(session));
+      insert.add(SqlStore.insertSessionParams(session));
     }
-    revive.executeBatch();
-    insert.executeBatch();
+    executeBatch(SqlStore.REVIVE_SESSION, revive);
+    executeBatch(SqlStore.INSERT_MISSING_SESSION, insert);
   }
 
   private PreparedStatement statement(String sql) {
