@@ -52,7 +52,12 @@ public final class Addresses {
   public static final String ROUTE_SYNC = "tt.route.sync";
   /** route -> every route (published) each second: the sender's node id, as text. */
   public static final String ROUTE_ALIVE = "tt.route.alive";
-  /** route: a starting route's node id; reply: the whole online table, a JSON array of logins. */
+  /** One node's route: JSON {seq, node}, another route has applied that login of this node. */
+  public static String routeNode(String nodeId) {
+    return "tt.route.node." + nodeId;
+  }
+
+  /** route: a starting route's node id; reply: JSON {node, logins}: the answering route and the whole online table. */
   public static final String ROUTE_SNAPSHOT = "tt.route.snapshot";
 
   /**

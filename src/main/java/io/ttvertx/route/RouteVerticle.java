@@ -37,7 +37,9 @@ import java.util.UUID;
  * <p>Each node runs one route, which its msg instances ask (local-only sends). Every route holds the
  * whole cluster's online table: it publishes the logins and logouts of its node on
  * {@link Addresses#ROUTE_SYNC}, applies those of the others, and a route that starts late asks a peer
- * for the table. A route kicks only its own node's connections (a login that lost to a newer one of
+ * for the table. A login is answered once every other route known to be alive has applied it (or a
+ * second has passed), so a message sent to the user from any node right after reaches them. A route
+ * kicks only its own node's connections (a login that lost to a newer one of
  * the same client class, wherever that one logged in) and announces presence only for its node's
  * logins. Routes publish that they are alive each second; a node silent for
  * {@code peerTimeoutMs} is taken as gone with all its logins.
@@ -49,6 +51,7 @@ public class RouteVerticle extends VerticleBase {
   static final long DEFAULT_PEER_TIMEOUT_MS = 10_000;
   static final long ALIVE_INTERVAL_MS = 1_000;
   static final long SNAPSHOT_TIMEOUT_MS = 10_000;
+  static final long SYNC_ACK_TIMEOUT_MS = 1_000;
 
   private final OnlineTable online = new OnlineTable();
   private final String node = UUID.randomUUID().toString();
@@ -57,6 +60,12 @@ public class RouteVerticle extends VerticleBase {
   /** Changes from other nodes that arrived before the table did, applied after it. */
   private List<JsonObject> syncBacklog = new ArrayList<>();
   private long peerTimeoutMs;
+  /** Logins waiting for the other routes to apply them, by sync sequence number. */
+  private final Map<Long, PendingLogin> pendingLogins = new HashMap<>();
+  private long nextSyncSeq;
+
+  private record PendingLogin(Message<JsonObject> request, java.util.Set<String> waitingFor, long timer) {
+  }
   private EventBus bus;
 
   @Override
@@ -71,12 +80,14 @@ public class RouteVerticle extends VerticleBase {
         bus.<JsonArray>consumer(Addresses.ROUTE_STATUS, this::handleStatus),
         bus.<JsonObject>consumer(Addresses.ROUTE_KICK_PC, this::handleKickPc),
         bus.<JsonObject>consumer(Addresses.ROUTE_SYNC, message -> handleSync(message.body())),
-        bus.<String>consumer(Addresses.ROUTE_ALIVE, message -> heardOf(message.body())));
+        bus.<String>consumer(Addresses.ROUTE_ALIVE, message -> heardOf(message.body())),
+        bus.<JsonObject>consumer(Addresses.routeNode(node), message -> handleSyncAck(message.body())));
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList())
         .compose(v -> loadTableFromPeer())
-        .compose(v -> bus.<String>consumer(Addresses.ROUTE_SNAPSHOT, message -> message.reply(online.toJson()))
-            .completion())
+        .compose(v -> bus.<String>consumer(Addresses.ROUTE_SNAPSHOT, message -> message.reply(
+            new JsonObject().put("node", node).put("logins", online.toJson()))).completion())
         .onSuccess(v -> {
+          bus.publish(Addresses.ROUTE_ALIVE, node);
           vertx.setPeriodic(ALIVE_INTERVAL_MS, id -> {
             bus.publish(Addresses.ROUTE_ALIVE, node);
             dropSilentPeers();
@@ -86,16 +97,18 @@ public class RouteVerticle extends VerticleBase {
 
   /** A route that starts while others run takes their table; the first one starts empty. */
   private Future<Void> loadTableFromPeer() {
-    return bus.<JsonArray>request(Addresses.ROUTE_SNAPSHOT, node,
+    return bus.<JsonObject>request(Addresses.ROUTE_SNAPSHOT, node,
             new DeliveryOptions().setSendTimeout(SNAPSHOT_TIMEOUT_MS))
         .map(reply -> {
-          for (Object entry : reply.body()) {
+          JsonArray logins = reply.body().getJsonArray("logins");
+          heardOf(reply.body().getString("node"));
+          for (Object entry : logins) {
             JsonObject json = (JsonObject) entry;
             Endpoint endpoint = Endpoint.fromJson(json);
             heardOf(endpoint.node());
             online.add(json.getInteger("user"), endpoint);
           }
-          log.info("route joined the cluster's online table ({} logins)", reply.body().size());
+          log.info("route joined the cluster's online table ({} logins)", logins.size());
           return (Void) null;
         })
         .recover(none -> Future.succeededFuture())
@@ -114,11 +127,13 @@ public class RouteVerticle extends VerticleBase {
     boolean hadPc = online.hasPc(userId);
     List<Endpoint> lost = online.add(userId, endpoint);
     kickOwn(userId, lost);
-    message.reply(new JsonObject());
     if (lost.contains(endpoint)) {
+      message.reply(new JsonObject());
       return;
     }
-    bus.publish(Addresses.ROUTE_SYNC, endpoint.toJson(userId).put("op", "add"));
+    long seq = nextSyncSeq++;
+    bus.publish(Addresses.ROUTE_SYNC, endpoint.toJson(userId).put("op", "add").put("seq", seq));
+    replyWhenApplied(seq, message);
     if (ClientTypes.isPc(endpoint.clientType())) {
       if (!hadPc) {
         broadcastStatus(userId, IMBaseDefine.UserStatType.USER_STATUS_ONLINE);
@@ -162,6 +177,32 @@ public class RouteVerticle extends VerticleBase {
     }
   }
 
+  /** Answers a login once the other routes alive have applied it, or after {@link #SYNC_ACK_TIMEOUT_MS}. */
+  private void replyWhenApplied(long seq, Message<JsonObject> request) {
+    if (peersLastSeen.isEmpty()) {
+      request.reply(new JsonObject());
+      return;
+    }
+    long timer = vertx.setTimer(SYNC_ACK_TIMEOUT_MS, id -> {
+      PendingLogin late = pendingLogins.remove(seq);
+      if (late != null) {
+        log.info("login of connection {} answered before nodes {} confirmed it", late.request().body().getLong("conn"),
+            late.waitingFor());
+        late.request().reply(new JsonObject());
+      }
+    });
+    pendingLogins.put(seq, new PendingLogin(request, new java.util.HashSet<>(peersLastSeen.keySet()), timer));
+  }
+
+  private void handleSyncAck(JsonObject ack) {
+    PendingLogin pending = pendingLogins.get(ack.getLong("seq"));
+    if (pending != null && pending.waitingFor().remove(ack.getString("node")) && pending.waitingFor().isEmpty()) {
+      pendingLogins.remove(ack.getLong("seq"));
+      vertx.cancelTimer(pending.timer());
+      pending.request().reply(new JsonObject());
+    }
+  }
+
   /** A login, logout or PC kick on another node; presence was announced there. */
   private void handleSync(JsonObject change) {
     String from = change.getString("node");
@@ -175,7 +216,10 @@ public class RouteVerticle extends VerticleBase {
     heardOf(from);
     int userId = change.getInteger("user");
     switch (change.getString("op")) {
-      case "add" -> kickOwn(userId, online.add(userId, Endpoint.fromJson(change)));
+      case "add" -> {
+        kickOwn(userId, online.add(userId, Endpoint.fromJson(change)));
+        bus.send(Addresses.routeNode(from), new JsonObject().put("seq", change.getLong("seq")).put("node", node));
+      }
       case "remove" -> online.remove(userId, change.getString("address"), change.getLong("conn"));
       case "removePc" -> {
         int reason = change.getInteger("reason");
@@ -196,9 +240,10 @@ public class RouteVerticle extends VerticleBase {
     }
   }
 
+  /** Notes that a peer is alive; a peer heard of for the first time hears of this route at once. */
   private void heardOf(String peer) {
-    if (!node.equals(peer)) {
-      peersLastSeen.put(peer, System.currentTimeMillis());
+    if (!node.equals(peer) && peersLastSeen.put(peer, System.currentTimeMillis()) == null) {
+      bus.publish(Addresses.ROUTE_ALIVE, node);
     }
   }
 
