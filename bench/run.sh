@@ -2,11 +2,14 @@
 # Reproduces one benchmark of bench/RESULTS.md: creates the users, starts the server from
 # target/tt-vertx.jar on the chosen store, runs the load generator against it, stops the server.
 #   bench/run.sh chat embedded|mysql [USERS [generator options...]]
+#   bench/run.sh group embedded|mysql [USERS [generator options...]]
 #   bench/run.sh idle embedded|mysql [USERS [generator options...]]
-# Work files go to bench/work/ (ignored by git). MySQL runs use database ttbench and Redis database 5.
+# NODES=3 runs three clustered server processes (msg ports 8000-8002, the generator spreads users
+# over them). Work files go to bench/work/ (ignored by git). MySQL runs use database ttbench and
+# Redis database 5.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mode=${1:?chat or idle}; store=${2:?embedded or mysql}; users=${3:-1000}; shift $(( $# < 3 ? $# : 3 ))
+mode=${1:?chat, group or idle}; store=${2:?embedded or mysql}; users=${3:-1000}; shift $(( $# < 3 ? $# : 3 ))
 jar=$PWD/target/tt-vertx.jar
 [ -f "$jar" ] || mvn -B -q package -DskipTests
 work=bench/work; mkdir -p $work; cd $work
@@ -29,12 +32,26 @@ else
 fi
 java -cp "$jar" io.ttvertx.bench.LoadGenerator --write-csv users.csv --users "$users" >/dev/null
 java -jar "$jar" user import users.csv
-java -Xmx2g -XX:MaxGCPauseMillis=10 ${SERVER_OPTS:-} -jar "$jar" > server.log 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null || true' EXIT
-for port in 8000 8080; do
-  for _ in $(seq 1 120); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.5; done
+nodes=${NODES:-1}
+servers=(); ports=()
+if [ "$nodes" -gt 1 ]; then export TT_CLUSTER=true; fi
+trap 'kill ${servers[*]} 2>/dev/null || true' EXIT
+for i in $(seq 0 $((nodes - 1))); do
+  # node 0 runs the login server (and, on the embedded store, the only db proxy)
+  extra=()
+  if [ "$i" -gt 0 ]; then
+    extra=(TT_LOGIN_INSTANCES=0)
+    [ "$store" = mysql ] || extra+=(TT_DB_INSTANCES=0)
+  fi
+  env ${extra[@]+"${extra[@]}"} TT_MSG_PORT=$((8000 + i)) \
+    java -Xmx2g -XX:MaxGCPauseMillis=10 ${SERVER_OPTS:-} -jar "$jar" > server$i.log 2>&1 &
+  servers+=($!); ports+=($((8000 + i)))
+  for port in $((8000 + i)) 8080; do
+    for _ in $(seq 1 120); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.5; done
+  done
+  kill -0 ${servers[$i]} 2>/dev/null || { echo "server $i did not start: see bench/work/server$i.log" >&2; exit 1; }
 done
-kill -0 $server 2>/dev/null || { echo "the server did not start: see bench/work/server.log" >&2; exit 1; }
+spread=()
+if [ "$nodes" -gt 1 ]; then spread=(--ports "$(IFS=,; echo "${ports[*]}")"); fi
 java -cp "$jar" io.ttvertx.bench.LoadGenerator --mode "$mode" --users "$users" \
-  --login-url http://127.0.0.1:8080/msg_server --server-pid $server "$@"
+  --login-url http://127.0.0.1:8080/msg_server --server-pid ${servers[0]} ${spread[@]+"${spread[@]}"} "$@"

@@ -8,10 +8,12 @@ import io.ttvertx.protocol.Pdu;
 import io.ttvertx.proto.IMBaseDefine;
 import io.ttvertx.proto.IMBaseDefine.BuddyListCmdID;
 import io.ttvertx.proto.IMBaseDefine.ClientType;
+import io.ttvertx.proto.IMBaseDefine.GroupCmdID;
 import io.ttvertx.proto.IMBaseDefine.LoginCmdID;
 import io.ttvertx.proto.IMBaseDefine.MessageCmdID;
 import io.ttvertx.proto.IMBaseDefine.ServiceID;
 import io.ttvertx.proto.IMBuddy;
+import io.ttvertx.proto.IMGroup;
 import io.ttvertx.proto.IMLogin;
 import io.ttvertx.proto.IMMessage;
 import io.ttvertx.store.NewUser;
@@ -44,7 +46,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Three clustered nodes in this JVM, joined by Hazelcast over TCP on 127.0.0.1 as separate hosts
  * would be: node 1 runs the db proxy (on the embedded store) and a msg server, nodes 2 and 3 a msg
  * server and a route each; node 3 starts after users are online. Users on different nodes message each
- * other, see each other online, and a second login on another node kicks the first.
+ * other 1:1 and in groups, see each other online, and a second login on another node kicks the first.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterTest {
@@ -149,7 +151,7 @@ class ClusterTest {
 
   @Test
   @Order(1)
-  void usersOnThreeNodesChatAndASecondLoginOnAnotherNodeKicks() {
+  void usersOnThreeNodesChatOneToOneAndInAGroupAndAnotherNodesLoginKicks() {
     Session alice = login(0, "alice", ClientType.CLIENT_TYPE_WINDOWS);
     Session bob = login(1, "bob", ClientType.CLIENT_TYPE_WINDOWS);
 
@@ -166,6 +168,16 @@ class ClusterTest {
     assertThat(status(carol, bob.userId())).isEqualTo(IMBaseDefine.UserStatType.USER_STATUS_ONLINE);
     send(carol, alice.userId(), IMBaseDefine.MsgType.MSG_TYPE_SINGLE_TEXT, "from node 3");
     assertThat(received(alice)).isEqualTo("from node 3");
+
+    IMGroup.IMGroupCreateRsp group = ask(alice.client(), ServiceID.SID_GROUP_VALUE,
+        GroupCmdID.CID_GROUP_CREATE_REQUEST_VALUE, IMGroup.IMGroupCreateReq.newBuilder().setUserId(0)
+            .setGroupType(IMBaseDefine.GroupType.GROUP_TYPE_TMP).setGroupName("three nodes").setGroupAvatar("")
+            .addMemberIdList(bob.userId()).addMemberIdList(carol.userId()).build(),
+        GroupCmdID.CID_GROUP_CREATE_RESPONSE_VALUE, IMGroup.IMGroupCreateRsp.parser());
+    assertThat(group.getResultCode()).isZero();
+    send(carol, group.getGroupId(), IMBaseDefine.MsgType.MSG_TYPE_GROUP_TEXT, "hello group");
+    assertThat(received(alice)).isEqualTo("hello group");
+    assertThat(received(bob)).isEqualTo("hello group");
 
     // alice's second PC login, on node 2, kicks her node 1 connection
     Session aliceAgain = login(1, "alice", ClientType.CLIENT_TYPE_MAC);

@@ -12,8 +12,10 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -95,7 +97,8 @@ public final class LoadGenerator {
       slices.add(new ArrayList<>());
     }
     for (int i = 0; i < options.users; i++) {
-      slices.get((i / 2) % workerCount).add(i);
+      // a pair shares a worker; a group's members are spread over all of them
+      slices.get((options.isGroupMode() ? i : i / 2) % workerCount).add(i);
     }
     for (List<Integer> slice : slices) {
       LoadWorker worker = new LoadWorker(options, slice.stream().mapToInt(Integer::intValue).toArray(), workerCount);
@@ -104,8 +107,8 @@ public final class LoadGenerator {
     }
     MemorySample before = options.serverPid > 0 ? MemorySample.of(options.serverPid) : null;
 
-    System.out.printf(Locale.ROOT, "logging in %d users at %s:%d (%d at a time)%n", options.users, host, port,
-        options.loginConcurrency);
+    System.out.printf(Locale.ROOT, "logging in %d users at %s:%s (%d at a time)%n", options.users, host,
+        options.ports.isEmpty() ? Integer.toString(port) : options.ports.toString(), options.loginConcurrency);
     long loginStart = System.nanoTime();
     String msgHost = host;
     int msgPort = port;
@@ -118,7 +121,8 @@ public final class LoadGenerator {
         loginSeconds, loggedIn / loginSeconds);
 
     LoadReport login = new LoadReport(loggedIn, failed, loggedIn / loginSeconds, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
-    LoadReport report = options.mode.equals("idle") ? runIdle(before, login) : runChat(login);
+    List<GroupTraffic> groups = options.isGroupMode() ? createGroups() : List.of();
+    LoadReport report = options.mode.equals("idle") ? runIdle(before, login) : runChat(login, groups);
     await(Future.all(onWorkers(LoadWorker::closeAll)));
     return report;
   }
@@ -144,10 +148,63 @@ public final class LoadGenerator {
         0, 0, 0);
   }
 
-  private LoadReport runChat(LoadReport login) throws Exception {
-    System.out.printf(Locale.ROOT, "chat: %d senders, %s, payload %d bytes, %d s%n", options.users,
-        options.rate > 0 ? options.rate + " msg/s in total" : "window " + options.window, options.payload,
-        options.durationSeconds);
+  /**
+   * Group mode: the first member of every group creates it, a temporary group with every member, as
+   * a client does; the group's first {@code --group-senders} members will post to it.
+   */
+  private List<GroupTraffic> createGroups() {
+    Map<Integer, Integer> userIds = new HashMap<>();
+    await(Future.all(onWorkers(w -> Future.succeededFuture(w.userIds())))).<Map<Integer, Integer>>list()
+        .forEach(userIds::putAll);
+    if (userIds.size() < options.users) {
+      throw new IllegalStateException("group mode needs every user logged in: " + userIds.size() + " of "
+          + options.users);
+    }
+    List<GroupTraffic> groups = new ArrayList<>();
+    Map<Integer, GroupTraffic> bySender = new HashMap<>();
+    long start = System.nanoTime();
+    for (int first = 0; first < options.users; first += options.groupSize) {
+      int[] members = new int[options.groupSize];
+      List<Integer> memberIds = new ArrayList<>();
+      for (int m = 0; m < members.length; m++) {
+        members[m] = first + m;
+        memberIds.add(userIds.get(first + m));
+      }
+      LoadWorker creator = workerOf(first);
+      int creatorIndex = first;
+      int groupId = onContext(creator, () -> creator.createGroup(creatorIndex, "load group " + groups.size(),
+          memberIds));
+      GroupTraffic group = new GroupTraffic(groupId, members, options.groupSenders);
+      groups.add(group);
+      for (int m = 0; m < Math.min(options.groupSenders, members.length); m++) {
+        bySender.put(members[m], group);
+      }
+    }
+    System.out.printf(Locale.ROOT, "created %d groups of %d members in %.2f s%n", groups.size(), options.groupSize,
+        (System.nanoTime() - start) / 1e9);
+    Map<Integer, GroupTraffic> shared = Map.copyOf(bySender);
+    await(Future.all(onWorkers(w -> {
+      w.useGroups(shared);
+      return Future.succeededFuture();
+    })));
+    return groups;
+  }
+
+  private LoadWorker workerOf(int userIndex) {
+    return workers.get(userIndex % workers.size());
+  }
+
+  private LoadReport runChat(LoadReport login, List<GroupTraffic> groups) throws Exception {
+    if (groups.isEmpty()) {
+      System.out.printf(Locale.ROOT, "chat: %d senders, %s, payload %d bytes, %d s%n", options.users,
+          options.rate > 0 ? options.rate + " msg/s in total" : "window " + options.window, options.payload,
+          options.durationSeconds);
+    } else {
+      System.out.printf(Locale.ROOT, "group: %d groups of %d, %d senders each, %s, payload %d bytes, %d s;"
+              + " each message has %d copies%n", groups.size(), options.groupSize, options.groupSenders,
+          options.rate > 0 ? options.rate + " msg/s in total" : "window " + options.window, options.payload,
+          options.durationSeconds, options.groupSize - 1);
+    }
     for (LoadWorker worker : workers) {
       onContext(worker, () -> {
         worker.startChat();
@@ -187,6 +244,7 @@ public final class LoadGenerator {
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     List<LoadWorker.Stats> all = await(Future.all(onWorkers(w -> w.drain(options.drainSeconds * 1000L)))).list();
+    long groupCopiesMissing = groups.stream().mapToLong(GroupTraffic::missingCopies).sum();
     long sent = 0, acked = 0, ackFailures = 0, received = 0, delivered = 0, duplicates = 0, lost = 0;
     LatencyRecorder latency = new LatencyRecorder();
     for (LoadWorker.Stats stats : all) {
@@ -201,13 +259,15 @@ public final class LoadGenerator {
     }
     System.out.printf(Locale.ROOT, "sent %d, acked %d (%d without ack), received %d%n", sent, acked, ackFailures,
         received);
-    System.out.printf(Locale.ROOT, "delivered %.0f msg/s over %.1f s%n", delivered / seconds, seconds);
+    lost += groupCopiesMissing;
+    System.out.printf(Locale.ROOT, "delivered %.0f %s/s over %.1f s%n", delivered / seconds,
+        groups.isEmpty() ? "msg" : "copies", seconds);
     System.out.printf(Locale.ROOT, "latency send->receipt: p50 %.2f ms, p99 %.2f ms, p999 %.2f ms (%d samples)%n",
         latency.percentile(0.5) / 1000.0, latency.percentile(0.99) / 1000.0, latency.percentile(0.999) / 1000.0,
         latency.count());
-    System.out.printf(Locale.ROOT, "lost %d, duplicated %d%n", lost, duplicates);
-    System.out.printf(Locale.ROOT, "RESULT mode=chat users=%d delivered_per_s=%.0f p50_ms=%.2f p99_ms=%.2f p999_ms=%.2f"
-            + " acked=%d lost=%d duplicates=%d%n", options.users, delivered / seconds, latency.percentile(0.5) / 1000.0,
+    System.out.printf(Locale.ROOT, "lost %d, duplicated %d%s%n", lost, duplicates, groups.isEmpty() ? "" : " (copies)");
+    System.out.printf(Locale.ROOT, "RESULT mode=%s users=%d delivered_per_s=%.0f p50_ms=%.2f p99_ms=%.2f p999_ms=%.2f"
+            + " acked=%d lost=%d duplicates=%d%n", options.mode, options.users, delivered / seconds, latency.percentile(0.5) / 1000.0,
         latency.percentile(0.99) / 1000.0, latency.percentile(0.999) / 1000.0, acked, lost, duplicates);
     return new LoadReport(login.loginsOk(), login.loginsFailed(), login.loginsPerSecond(), 0, sent, acked, ackFailures,
         received, delivered / seconds, latency.percentile(0.5) / 1000.0, latency.percentile(0.99) / 1000.0,

@@ -7,19 +7,25 @@ import java.util.List;
 final class LoadOptions {
   static final String USAGE = """
       usage: java -cp target/tt-vertx.jar io.ttvertx.bench.LoadGenerator [options]
-        --mode chat|idle        chat: pairs of users message each other; idle: log in and hold (default chat)
+        --mode chat|group|idle  chat: pairs of users message each other; group: the users form groups
+                                (created by their first member, as a client does) whose first members
+                                post to them; idle: log in and hold (default chat)
         --host H --port P       msg server (default 127.0.0.1 8000)
         --login-url URL         ask this login server (GET /msg_server) for the msg server instead
+        --ports P1,P2,...       spread users over several msg servers on --host (user i on P[i % n]),
+                                e.g. the nodes of a cluster
         --users N               users prefix0..prefix(N-1), created beforehand (default 1000)
         --prefix P --password W user names and password (default load, pw)
         --duration S            seconds of measured traffic or holding (default 30)
-        --warmup S              chat: seconds of traffic before measuring starts (default 10)
-        --rate R                chat: messages/s in total; 0 = as fast as the window allows (default 0)
-        --window W              chat: unacked messages each sender may have in flight (default 4)
-        --payload B             chat: message size in bytes (default 64)
-        --drain S               chat: seconds to wait at the end for copies still in flight; an acked
+        --warmup S              chat, group: seconds of traffic before measuring starts (default 10)
+        --group-size G          group: members per group; --users must be a multiple (default 500)
+        --group-senders K       group: members of each group that post (default 10)
+        --rate R                chat, group: messages/s in total; 0 = as fast as the window allows (default 0)
+        --window W              chat, group: unacked messages each sender may have in flight (default 4)
+        --payload B             chat, group: message size in bytes (default 64)
+        --drain S               chat, group: seconds to wait at the end for copies still in flight; an acked
                                 message whose copy has not arrived by then counts as lost (default 60)
-        --report S              chat: print interim rate and latency every S seconds; 0 = off (default 5)
+        --report S              chat, group: print interim rate and latency every S seconds; 0 = off (default 5)
         --login-concurrency C   logins in flight at once (default 200)
         --sources A,B,...       local addresses to spread connections over (e.g. 127.0.0.1,127.0.0.2)
         --server-pid PID        idle: read the server's RSS and heap before and after (same machine)
@@ -30,11 +36,14 @@ final class LoadOptions {
   String host = "127.0.0.1";
   int port = 8000;
   String loginUrl;
+  List<Integer> ports = List.of();
   int users = 1000;
   String prefix = "load";
   String password = "pw";
   int durationSeconds = 30;
   int warmupSeconds = 10;
+  int groupSize = 500;
+  int groupSenders = 10;
   int rate = 0;
   int window = 4;
   int payload = 64;
@@ -62,11 +71,15 @@ final class LoadOptions {
         case "--host" -> o.host = value;
         case "--port" -> o.port = Integer.parseInt(value);
         case "--login-url" -> o.loginUrl = value;
+        case "--ports" -> o.ports = java.util.Arrays.stream(value.split(",")).map(String::trim)
+            .map(Integer::parseInt).toList();
         case "--users" -> o.users = Integer.parseInt(value);
         case "--prefix" -> o.prefix = value;
         case "--password" -> o.password = value;
         case "--duration" -> o.durationSeconds = Integer.parseInt(value);
         case "--warmup" -> o.warmupSeconds = Integer.parseInt(value);
+        case "--group-size" -> o.groupSize = Integer.parseInt(value);
+        case "--group-senders" -> o.groupSenders = Integer.parseInt(value);
         case "--rate" -> o.rate = Integer.parseInt(value);
         case "--window" -> o.window = Integer.parseInt(value);
         case "--payload" -> o.payload = Integer.parseInt(value);
@@ -80,8 +93,14 @@ final class LoadOptions {
         default -> throw new IllegalArgumentException("unknown option " + flag);
       }
     }
-    if (!o.mode.equals("chat") && !o.mode.equals("idle")) {
-      throw new IllegalArgumentException("--mode must be chat or idle");
+    if (!List.of("chat", "group", "idle").contains(o.mode)) {
+      throw new IllegalArgumentException("--mode must be chat, group or idle");
+    }
+    if (o.isGroupMode() && (o.groupSize < 2 || o.users % o.groupSize != 0)) {
+      throw new IllegalArgumentException("group mode: --group-size must be at least 2 and divide --users");
+    }
+    if (o.isGroupMode() && (o.groupSenders < 1 || o.groupSenders > o.groupSize)) {
+      throw new IllegalArgumentException("group mode: --group-senders must be between 1 and --group-size");
     }
     if (o.mode.equals("chat") && o.users % 2 != 0) {
       throw new IllegalArgumentException("chat mode pairs users: --users must be even");
@@ -90,6 +109,10 @@ final class LoadOptions {
       throw new IllegalArgumentException("--payload must be at least 40 bytes (it carries the sequence and time)");
     }
     return o;
+  }
+
+  boolean isGroupMode() {
+    return mode.equals("group");
   }
 
   String userName(int index) {

@@ -6,6 +6,7 @@ import io.ttvertx.protocol.Pdu;
 import io.ttvertx.proto.IMBaseDefine;
 import io.ttvertx.proto.IMBaseDefine.MessageCmdID;
 import io.ttvertx.proto.IMBaseDefine.ServiceID;
+import io.ttvertx.proto.IMGroup;
 import io.ttvertx.proto.IMMessage;
 import io.ttvertx.proto.IMOther;
 import io.vertx.core.Future;
@@ -24,7 +25,9 @@ import java.util.Map;
 /**
  * The users of one event loop of the load generator: it logs them in, holds them with heartbeats
  * and, in chat mode, has each user message its pair (users 2k and 2k+1 share a worker, so all the
- * bookkeeping of a pair stays on one thread). Every acknowledged message must reach the peer exactly
+ * bookkeeping of a pair stays on one thread). In group mode the first members of each group post to
+ * it and every other member must receive each message; members are spread over the workers and
+ * {@link GroupTraffic} keeps the count. Every acknowledged message must reach its receivers exactly
  * once; the worker counts what arrived twice and what never arrived.
  */
 final class LoadWorker extends VerticleBase {
@@ -47,6 +50,8 @@ final class LoadWorker extends VerticleBase {
   private double rateBudget;
   private int rateCursor;
   private Promise<Void> drained;
+  /** Group mode: the group each sending member posts to, by user index (shared by the workers, read-only). */
+  private Map<Integer, GroupTraffic> groupsBySender = Map.of();
 
   /** What one worker counted; added up by the generator. */
   static final class Stats {
@@ -74,15 +79,17 @@ final class LoadWorker extends VerticleBase {
   private final class Sender {
     final int index;
     final int peerIndex;
+    final GroupTraffic group;
     final TeamTalkClient client;
     final BitSet acked = new BitSet();
     final BitSet receivedByPeer = new BitSet();
     int nextSeq;
     int inFlight;
 
-    Sender(int index, TeamTalkClient client) {
+    Sender(int index, TeamTalkClient client, GroupTraffic group) {
       this.index = index;
       this.peerIndex = index ^ 1;
+      this.group = group;
       this.client = client;
     }
   }
@@ -122,12 +129,13 @@ final class LoadWorker extends VerticleBase {
       NetClient netClient = netClients.get(index % netClients.size());
       IMBaseDefine.ClientType type = index % 2 == 0 ? IMBaseDefine.ClientType.CLIENT_TYPE_WINDOWS
           : IMBaseDefine.ClientType.CLIENT_TYPE_ANDROID;
-      TeamTalkClient.connect(netClient, host, port)
+      int userPort = options.ports.isEmpty() ? port : options.ports.get(index % options.ports.size());
+      TeamTalkClient.connect(netClient, host, userPort)
           .compose(client -> client.login(options.userName(index), options.password, type).map(response -> {
             if (response.getResultCode() == IMBaseDefine.ResultType.REFUSE_REASON_NONE) {
               clients.put(index, client);
               userIds.put(index, response.getUserInfo().getUserId());
-              client.pushHandler(this::handlePush);
+              client.pushHandler(pdu -> handlePush(index, pdu));
               return true;
             }
             client.close();
@@ -160,6 +168,31 @@ final class LoadWorker extends VerticleBase {
     return context;
   }
 
+  /** The user ids of this worker's logged-in users, by user index. */
+  Map<Integer, Integer> userIds() {
+    return new HashMap<>(userIds);
+  }
+
+  /** Group mode: has {@code creatorIndex} create a temporary group with {@code memberIds}; completes with its id. */
+  Future<Integer> createGroup(int creatorIndex, String name, List<Integer> memberIds) {
+    TeamTalkClient client = clients.get(creatorIndex);
+    if (client == null) {
+      return Future.failedFuture("user " + creatorIndex + " is not logged in");
+    }
+    return client.request(ServiceID.SID_GROUP_VALUE, IMBaseDefine.GroupCmdID.CID_GROUP_CREATE_REQUEST_VALUE,
+        IMGroup.IMGroupCreateReq.newBuilder().setUserId(0).setGroupType(IMBaseDefine.GroupType.GROUP_TYPE_TMP)
+            .setGroupName(name).setGroupAvatar("").addAllMemberIdList(memberIds).build()).compose(pdu -> {
+              IMGroup.IMGroupCreateRsp created = TeamTalkClient.parse(pdu, IMGroup.IMGroupCreateRsp.parser());
+              return created.getResultCode() == 0 ? Future.succeededFuture(created.getGroupId())
+                  : Future.failedFuture("creating group " + name + " failed: result " + created.getResultCode());
+            });
+  }
+
+  /** Group mode: the groups to post to, by sending member, before {@link #startChat()}. */
+  void useGroups(Map<Integer, GroupTraffic> groupsBySender) {
+    this.groupsBySender = groupsBySender;
+  }
+
   int openConnections() {
     return (int) clients.values().stream().filter(client -> !client.isClosed()).count();
   }
@@ -168,8 +201,16 @@ final class LoadWorker extends VerticleBase {
   void startChat() {
     for (int index : userIndexes) {
       TeamTalkClient client = clients.get(index);
-      if (client != null && clients.containsKey(index ^ 1)) {
-        senders.put(index, new Sender(index, client));
+      if (client == null) {
+        continue;
+      }
+      if (options.isGroupMode()) {
+        GroupTraffic group = groupsBySender.get(index);
+        if (group != null) {
+          senders.put(index, new Sender(index, client, group));
+        }
+      } else if (clients.containsKey(index ^ 1)) {
+        senders.put(index, new Sender(index, client, null));
       }
     }
     sending = true;
@@ -216,11 +257,16 @@ final class LoadWorker extends VerticleBase {
     drained = Promise.promise();
     checkDrained();
     vertx.setTimer(timeoutMs, id -> drained.tryComplete());
+    // a group's copies may arrive on other workers: look again now and then
+    long poll = vertx.setPeriodic(100, id -> checkDrained());
     return drained.future().map(v -> {
+      vertx.cancelTimer(poll);
       for (Sender sender : senders.values()) {
-        BitSet missing = (BitSet) sender.acked.clone();
-        missing.andNot(sender.receivedByPeer);
-        stats.lost += missing.cardinality();
+        if (sender.group == null) {
+          BitSet missing = (BitSet) sender.acked.clone();
+          missing.andNot(sender.receivedByPeer);
+          stats.lost += missing.cardinality();
+        }
       }
       return stats;
     });
@@ -231,7 +277,9 @@ final class LoadWorker extends VerticleBase {
       return;
     }
     for (Sender sender : senders.values()) {
-      if (sender.inFlight > 0 || !containsAll(sender.receivedByPeer, sender.acked)) {
+      boolean delivered = sender.group == null ? containsAll(sender.receivedByPeer, sender.acked)
+          : sender.group.allDelivered();
+      if (sender.inFlight > 0 || !delivered) {
         return;
       }
     }
@@ -254,16 +302,20 @@ final class LoadWorker extends VerticleBase {
     stats.sent++;
     IMMessage.IMMsgData message = IMMessage.IMMsgData.newBuilder()
         .setFromUserId(0)
-        .setToSessionId(userIds.get(sender.peerIndex))
+        .setToSessionId(sender.group == null ? userIds.get(sender.peerIndex) : sender.group.groupId)
         .setMsgId(0)
         .setCreateTime(0)
-        .setMsgType(IMBaseDefine.MsgType.MSG_TYPE_SINGLE_TEXT)
+        .setMsgType(sender.group == null ? IMBaseDefine.MsgType.MSG_TYPE_SINGLE_TEXT
+            : IMBaseDefine.MsgType.MSG_TYPE_GROUP_TEXT)
         .setMsgData(payload(sender.index, seq))
         .build();
     sender.client.request(ServiceID.SID_MSG_VALUE, MessageCmdID.CID_MSG_DATA_VALUE, message).onComplete(ar -> {
       sender.inFlight--;
       if (ar.succeeded() && ar.result().commandId() == MessageCmdID.CID_MSG_DATA_ACK_VALUE) {
         sender.acked.set(seq);
+        if (sender.group != null) {
+          sender.group.acked(sender.index, seq);
+        }
         stats.acked++;
       } else {
         stats.ackFailures++;
@@ -285,7 +337,7 @@ final class LoadWorker extends VerticleBase {
     return ByteString.copyFrom(text.toString(), StandardCharsets.US_ASCII);
   }
 
-  private void handlePush(Pdu pdu) {
+  private void handlePush(int receiverIndex, Pdu pdu) {
     if (pdu.commandId() != MessageCmdID.CID_MSG_DATA_VALUE) {
       return;
     }
@@ -299,12 +351,17 @@ final class LoadWorker extends VerticleBase {
     int senderIndex = Integer.parseInt(fields[0]);
     int seq = Integer.parseInt(fields[1]);
     long sentAt = Long.parseLong(fields[2]);
+    GroupTraffic group = groupsBySender.get(senderIndex);
     Sender sender = senders.get(senderIndex);
-    if (sender == null) {
+    if (group == null && sender == null) {
       return;
     }
     stats.received++;
-    if (sender.receivedByPeer.get(seq)) {
+    if (group != null) {
+      if (!group.received(receiverIndex, senderIndex, seq)) {
+        stats.duplicates++;
+      }
+    } else if (sender.receivedByPeer.get(seq)) {
       stats.duplicates++;
     } else {
       sender.receivedByPeer.set(seq);
@@ -315,11 +372,14 @@ final class LoadWorker extends VerticleBase {
       stats.interval.record((now - sentAt) / 1_000);
     }
     // real clients acknowledge every copy they receive
-    TeamTalkClient receiver = clients.get(sender.peerIndex);
+    TeamTalkClient receiver = clients.get(receiverIndex);
     if (receiver != null) {
       receiver.send(ServiceID.SID_MSG_VALUE, MessageCmdID.CID_MSG_DATA_ACK_VALUE, IMMessage.IMMsgDataAck.newBuilder()
-          .setUserId(message.getToSessionId()).setSessionId(message.getFromUserId()).setMsgId(message.getMsgId())
-          .setSessionType(IMBaseDefine.SessionType.SESSION_TYPE_SINGLE).build());
+          .setUserId(userIds.get(receiverIndex))
+          .setSessionId(group != null ? group.groupId : message.getFromUserId())
+          .setMsgId(message.getMsgId())
+          .setSessionType(group != null ? IMBaseDefine.SessionType.SESSION_TYPE_GROUP
+              : IMBaseDefine.SessionType.SESSION_TYPE_SINGLE).build());
     }
     if (!sending) {
       checkDrained();

@@ -7,14 +7,18 @@ import io.ttvertx.bus.DbBatch;
 import io.ttvertx.config.StoreOptions;
 import io.ttvertx.proto.IMBaseDefine;
 import io.ttvertx.proto.IMBaseDefine.BuddyListCmdID;
+import io.ttvertx.proto.IMBaseDefine.GroupCmdID;
 import io.ttvertx.proto.IMBaseDefine.MessageCmdID;
 import io.ttvertx.proto.IMBaseDefine.OtherCmdID;
 import io.ttvertx.proto.IMBuddy;
+import io.ttvertx.proto.IMGroup;
 import io.ttvertx.proto.IMLogin;
 import io.ttvertx.proto.IMMessage;
 import io.ttvertx.proto.IMServer;
+import io.ttvertx.store.MessageRecord;
 import io.ttvertx.store.Store;
 import io.ttvertx.store.Stores;
+import io.ttvertx.store.UnreadRecord;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -44,6 +48,7 @@ public class DbProxyVerticle extends VerticleBase {
   public static final String STORE = "store";
 
   private Store store;
+  private GroupAnswers groups;
   private byte[] audioPlaceholder;
   private MessageConsumer<Buffer> consumer;
   private MessageConsumer<Buffer> ownConsumer;
@@ -64,6 +69,7 @@ public class DbProxyVerticle extends VerticleBase {
     audioPlaceholder = new MessageCipher(config().getString(AES_KEY, MessageCipher.DEFAULT_KEY))
         .encrypt("[语音]".getBytes(java.nio.charset.StandardCharsets.UTF_8));
     store = Stores.create(vertx, options);
+    groups = new GroupAnswers(store);
     return store.start().compose(v -> {
       address = Addresses.dbInstance(java.util.UUID.randomUUID().toString());
       consumer = vertx.eventBus().consumer(Addresses.DB, this::handle);
@@ -147,6 +153,12 @@ public class DbProxyVerticle extends VerticleBase {
       case BuddyListCmdID.CID_BUDDY_LIST_CHANGE_SIGN_INFO_REQUEST_VALUE ->
           changeSignInfo(IMBuddy.IMChangeSignInfoReq.parseFrom(body));
       case MessageCmdID.CID_MSG_DATA_VALUE -> saveMessage(IMMessage.IMMsgData.parseFrom(body));
+      case GroupCmdID.CID_GROUP_NORMAL_LIST_REQUEST_VALUE -> groups.normalGroups(IMGroup.IMNormalGroupListReq.parseFrom(body));
+      case GroupCmdID.CID_GROUP_INFO_REQUEST_VALUE -> groups.groupInfo(IMGroup.IMGroupInfoListReq.parseFrom(body));
+      case GroupCmdID.CID_GROUP_CREATE_REQUEST_VALUE -> groups.create(IMGroup.IMGroupCreateReq.parseFrom(body));
+      case GroupCmdID.CID_GROUP_CHANGE_MEMBER_REQUEST_VALUE ->
+          groups.changeMembers(IMGroup.IMGroupChangeMemberReq.parseFrom(body));
+      case GroupCmdID.CID_GROUP_SHIELD_GROUP_REQUEST_VALUE -> groups.shield(IMGroup.IMGroupShieldReq.parseFrom(body));
       case MessageCmdID.CID_MSG_READ_ACK_VALUE -> readAck(IMMessage.IMMsgDataReadAck.parseFrom(body));
       case MessageCmdID.CID_MSG_UNREAD_CNT_REQUEST_VALUE -> unreadCounts(IMMessage.IMUnreadMsgCntReq.parseFrom(body));
       case MessageCmdID.CID_MSG_LIST_REQUEST_VALUE -> messageList(IMMessage.IMGetMsgListReq.parseFrom(body));
@@ -190,8 +202,9 @@ public class DbProxyVerticle extends VerticleBase {
 
   private Future<IMBuddy.IMRemoveSessionRsp> removeSession(IMBuddy.IMRemoveSessionReq request) {
     // a removed session's unread count goes too (TeamTalk RecentSession.cpp)
-    Future<Void> cleared = request.getSessionType() == IMBaseDefine.SessionType.SESSION_TYPE_SINGLE
-        ? store.clearUnread(request.getUserId(), request.getSessionId()) : Future.succeededFuture();
+    Future<Void> cleared = isGroup(request.getSessionType())
+        ? store.clearGroupUnread(request.getUserId(), request.getSessionId())
+        : store.clearUnread(request.getUserId(), request.getSessionId());
     return cleared.compose(v -> store.removeSession(request.getUserId(), request.getSessionId(),
             request.getSessionType().getNumber()))
         .map(v -> IMBuddy.IMRemoveSessionRsp.newBuilder()
@@ -234,8 +247,14 @@ public class DbProxyVerticle extends VerticleBase {
             .setSignInfo(request.getSignInfo()).build());
   }
 
-  /** Stores a 1:1 message (sender and time already set by msg) and answers it with its new id. */
-  private Future<IMMessage.IMMsgData> saveMessage(IMMessage.IMMsgData message) {
+  /**
+   * Stores a message (sender and time already set by msg) and answers it with its new id: a 1:1
+   * message as IMMsgData, a group message as StoredGroupMsg with the members it goes to.
+   */
+  private Future<? extends MessageLite> saveMessage(IMMessage.IMMsgData message) {
+    if (isGroupMessage(message.getMsgType())) {
+      return groups.saveMessage(message);
+    }
     int receiver = message.getToSessionId();
     return receiverExists(receiver).compose(exists -> {
       if (!exists) {
@@ -268,17 +287,21 @@ public class DbProxyVerticle extends VerticleBase {
   }
 
   private Future<IMMessage.IMMsgDataReadAck> readAck(IMMessage.IMMsgDataReadAck request) {
-    if (request.getSessionType() != IMBaseDefine.SessionType.SESSION_TYPE_SINGLE) {
-      return Future.succeededFuture(request);
-    }
-    return store.clearUnread(request.getUserId(), request.getSessionId()).map(v -> request);
+    Future<Void> cleared = isGroup(request.getSessionType())
+        ? store.clearGroupUnread(request.getUserId(), request.getSessionId())
+        : store.clearUnread(request.getUserId(), request.getSessionId());
+    return cleared.map(v -> request);
   }
 
   private Future<IMMessage.IMUnreadMsgCntRsp> unreadCounts(IMMessage.IMUnreadMsgCntReq request) {
-    return store.unreadCounts(request.getUserId()).map(unread -> {
+    Future<List<UnreadRecord>> single = store.unreadCounts(request.getUserId());
+    Future<List<UnreadRecord>> group = store.groupUnreadCounts(request.getUserId());
+    return Future.all(single, group).map(both -> {
       IMMessage.IMUnreadMsgCntRsp.Builder response = IMMessage.IMUnreadMsgCntRsp.newBuilder()
           .setUserId(request.getUserId());
       int total = 0;
+      List<UnreadRecord> unread = new java.util.ArrayList<>(single.result());
+      unread.addAll(group.result());
       for (var session : unread) {
         total += session.count();
         response.addUnreadinfoList(ProtoMapping.unreadInfo(session, audioPlaceholder));
@@ -293,14 +316,16 @@ public class DbProxyVerticle extends VerticleBase {
         .setSessionType(request.getSessionType())
         .setSessionId(request.getSessionId())
         .setMsgIdBegin(request.getMsgIdBegin());
-    if (request.getSessionType() != IMBaseDefine.SessionType.SESSION_TYPE_SINGLE || request.getMsgCnt() == 0) {
+    if (request.getMsgCnt() == 0) {
       return Future.succeededFuture(response.build());
     }
-    return store.messages(request.getUserId(), request.getSessionId(), request.getMsgIdBegin(), request.getMsgCnt())
-        .map(messages -> {
-          messages.forEach(message -> response.addMsgList(ProtoMapping.msgInfo(message)));
-          return response.build();
-        });
+    Future<List<MessageRecord>> found = isGroup(request.getSessionType())
+        ? store.groupMessages(request.getUserId(), request.getSessionId(), request.getMsgIdBegin(), request.getMsgCnt())
+        : store.messages(request.getUserId(), request.getSessionId(), request.getMsgIdBegin(), request.getMsgCnt());
+    return found.map(messages -> {
+      messages.forEach(message -> response.addMsgList(ProtoMapping.msgInfo(message)));
+      return response.build();
+    });
   }
 
   private Future<IMMessage.IMGetLatestMsgIdRsp> latestMsgId(IMMessage.IMGetLatestMsgIdReq request) {
@@ -308,11 +333,10 @@ public class DbProxyVerticle extends VerticleBase {
         .setUserId(request.getUserId())
         .setSessionType(request.getSessionType())
         .setSessionId(request.getSessionId());
-    if (request.getSessionType() != IMBaseDefine.SessionType.SESSION_TYPE_SINGLE) {
-      return Future.succeededFuture(response.setLatestMsgId(0).build());
-    }
-    return store.latestMessageId(request.getUserId(), request.getSessionId())
-        .map(latest -> response.setLatestMsgId(latest).build());
+    Future<Integer> latestId = isGroup(request.getSessionType())
+        ? store.latestGroupMessageId(request.getUserId(), request.getSessionId())
+        : store.latestMessageId(request.getUserId(), request.getSessionId());
+    return latestId.map(id -> response.setLatestMsgId(id).build());
   }
 
   private Future<IMMessage.IMGetMsgByIdRsp> messagesById(IMMessage.IMGetMsgByIdReq request) {
@@ -320,14 +344,24 @@ public class DbProxyVerticle extends VerticleBase {
         .setUserId(request.getUserId())
         .setSessionType(request.getSessionType())
         .setSessionId(request.getSessionId());
-    if (request.getSessionType() != IMBaseDefine.SessionType.SESSION_TYPE_SINGLE || request.getMsgIdListCount() == 0) {
+    if (request.getMsgIdListCount() == 0) {
       return Future.succeededFuture(response.build());
     }
-    return store.messagesByIds(request.getUserId(), request.getSessionId(), request.getMsgIdListList())
-        .map(messages -> {
-          messages.forEach(message -> response.addMsgList(ProtoMapping.msgInfo(message)));
-          return response.build();
-        });
+    Future<List<MessageRecord>> found = isGroup(request.getSessionType())
+        ? store.groupMessagesByIds(request.getUserId(), request.getSessionId(), request.getMsgIdListList())
+        : store.messagesByIds(request.getUserId(), request.getSessionId(), request.getMsgIdListList());
+    return found.map(messages -> {
+      messages.forEach(message -> response.addMsgList(ProtoMapping.msgInfo(message)));
+      return response.build();
+    });
+  }
+
+  private static boolean isGroup(IMBaseDefine.SessionType type) {
+    return type == IMBaseDefine.SessionType.SESSION_TYPE_GROUP;
+  }
+
+  static boolean isGroupMessage(IMBaseDefine.MsgType type) {
+    return type == IMBaseDefine.MsgType.MSG_TYPE_GROUP_TEXT || type == IMBaseDefine.MsgType.MSG_TYPE_GROUP_AUDIO;
   }
 
   private static int nowSeconds() {

@@ -3,6 +3,7 @@ package io.ttvertx.msg;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.ttvertx.protocol.Pdu;
 import io.ttvertx.proto.IMBaseDefine.BuddyListCmdID;
+import io.ttvertx.proto.IMBaseDefine.GroupCmdID;
 import io.ttvertx.proto.IMBaseDefine.LoginCmdID;
 import io.ttvertx.proto.IMBaseDefine.MessageCmdID;
 import io.ttvertx.proto.IMBaseDefine.SwitchServiceCmdID;
@@ -20,11 +21,13 @@ final class CommandDispatcher {
   private final LoginCommands login;
   private final BuddyCommands buddy;
   private final MessageCommands message;
+  private final GroupCommands group;
 
   CommandDispatcher(MsgVerticle server) {
     this.login = new LoginCommands(server);
     this.buddy = new BuddyCommands(server);
     this.message = new MessageCommands(server);
+    this.group = new GroupCommands(server);
   }
 
   void dispatch(MsgConnection connection, Pdu pdu) throws InvalidProtocolBufferException {
@@ -60,6 +63,12 @@ final class CommandDispatcher {
       case MessageCmdID.CID_MSG_LIST_REQUEST_VALUE -> message.handleMsgList(connection, pdu);
       case MessageCmdID.CID_MSG_GET_LATEST_MSG_ID_REQ_VALUE -> message.handleLatestMsgId(connection, pdu);
       case MessageCmdID.CID_MSG_GET_BY_MSG_ID_REQ_VALUE -> message.handleMsgById(connection, pdu);
+
+      case GroupCmdID.CID_GROUP_NORMAL_LIST_REQUEST_VALUE -> group.handleNormalList(connection, pdu);
+      case GroupCmdID.CID_GROUP_INFO_REQUEST_VALUE -> group.handleInfo(connection, pdu);
+      case GroupCmdID.CID_GROUP_CREATE_REQUEST_VALUE -> group.handleCreate(connection, pdu);
+      case GroupCmdID.CID_GROUP_CHANGE_MEMBER_REQUEST_VALUE -> group.handleChangeMember(connection, pdu);
+      case GroupCmdID.CID_GROUP_SHIELD_GROUP_REQUEST_VALUE -> group.handleShield(connection, pdu);
 
       case SwitchServiceCmdID.CID_SWITCH_P2P_CMD_VALUE -> message.handleP2pCommand(connection, pdu);
       default -> log.info("connection {} (user {}): ignoring unsupported {}", connection.id(), connection.userId(),

@@ -61,8 +61,17 @@ abstract class CommandHandlers {
 
   /** Asks the db proxy and relays its answer to the client unchanged, as the response to {@code pdu}. */
   protected void forward(MsgConnection connection, Pdu pdu, MessageLite request, int replyService, int replyCommand) {
-    ask(connection, pdu, pdu.commandId(), request, Order.READ).onSuccess(answer ->
-        connection.replyRaw(pdu, replyService, replyCommand, answer));
+    forward(connection, pdu, request, replyService, replyCommand, Order.READ);
+  }
+
+  /** As {@link #forward(MsgConnection, Pdu, MessageLite, int, int)} in the given order; completes with the answer once relayed. */
+  protected Future<Buffer> forward(MsgConnection connection, Pdu pdu, MessageLite request, int replyService,
+                                   int replyCommand, Order order) {
+    return ask(connection, pdu, pdu.commandId(), request, order).andThen(ar -> {
+      if (ar.succeeded()) {
+        connection.replyRaw(pdu, replyService, replyCommand, ar.result());
+      }
+    });
   }
 
   protected static <T> T parseAnswer(Parser<T> parser, Buffer answer) {

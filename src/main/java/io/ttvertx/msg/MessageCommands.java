@@ -9,19 +9,18 @@ import io.ttvertx.proto.IMBaseDefine.SessionType;
 import io.ttvertx.proto.IMBaseDefine.SwitchServiceCmdID;
 import io.ttvertx.proto.IMMessage;
 import io.ttvertx.proto.IMSwitchService;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.ttvertx.proto.TTInternal;
 
 import java.util.List;
 
 /**
  * Message service (0x03) and the peer-to-peer command relay (0x06). A message is stored first; only
  * then does the sender get its DATA_ACK (with the id the store assigned) and do the copies go to
- * every connection of the receiver and to the sender's other connections.
+ * every connection of the receiver (of every member, for a group message) and to the sender's other
+ * connections. A message the store refuses (a group the sender is not in, an unknown receiver)
+ * gets no ack, as in TeamTalk: the client reports it unsent.
  */
 final class MessageCommands extends CommandHandlers {
-  private static final Logger log = LoggerFactory.getLogger(MessageCommands.class);
-
   /** Most ids one GET_BY_MSG_ID request may ask for. */
   static final int MAX_IDS_PER_REQUEST = 1_000;
 
@@ -31,12 +30,8 @@ final class MessageCommands extends CommandHandlers {
 
   void handleMsgData(MsgConnection connection, Pdu pdu) throws InvalidProtocolBufferException {
     IMMessage.IMMsgData message = pdu.parse(IMMessage.IMMsgData.parser());
-    MsgType type = message.getMsgType();
-    if (type != MsgType.MSG_TYPE_SINGLE_TEXT && type != MsgType.MSG_TYPE_SINGLE_AUDIO) {
-      log.info("connection {} (user {}): group message to {} ignored: groups are not served yet", connection.id(),
-          connection.userId(), message.getToSessionId());
-      return;
-    }
+    boolean group = message.getMsgType() == MsgType.MSG_TYPE_GROUP_TEXT
+        || message.getMsgType() == MsgType.MSG_TYPE_GROUP_AUDIO;
     // the sender and time are the server's, and the store assigns the id (TeamTalk ignores the client's)
     IMMessage.IMMsgData toStore = message.toBuilder()
         .setFromUserId(connection.userId())
@@ -45,18 +40,29 @@ final class MessageCommands extends CommandHandlers {
         .clearAttachData()
         .build();
     ask(connection, pdu, MessageCmdID.CID_MSG_DATA_VALUE, toStore, Order.MESSAGE).onSuccess(answer -> {
-      IMMessage.IMMsgData stored = parseAnswer(IMMessage.IMMsgData.parser(), answer);
-      connection.reply(pdu, ServiceID.SID_MSG_VALUE, MessageCmdID.CID_MSG_DATA_ACK_VALUE,
-          IMMessage.IMMsgDataAck.newBuilder()
-              .setUserId(connection.userId())
-              .setSessionId(stored.getToSessionId())
-              .setMsgId(stored.getMsgId())
-              .setSessionType(SessionType.SESSION_TYPE_SINGLE)
-              .build());
-      server.route().deliver(List.of(stored.getToSessionId(), connection.userId()),
-          new Pdu(Pdu.VERSION, 0, ServiceID.SID_MSG_VALUE, MessageCmdID.CID_MSG_DATA_VALUE, 0, 0, answer).encode(),
-          connection.id());
+      if (group) {
+        TTInternal.StoredGroupMsg stored = parseAnswer(TTInternal.StoredGroupMsg.parser(), answer);
+        acknowledge(connection, pdu, stored.getMsg(), SessionType.SESSION_TYPE_GROUP);
+        server.route().deliver(stored.getMemberIdListList(),
+            Pdu.encode(ServiceID.SID_MSG_VALUE, MessageCmdID.CID_MSG_DATA_VALUE, 0, stored.getMsg()), connection.id());
+      } else {
+        IMMessage.IMMsgData stored = parseAnswer(IMMessage.IMMsgData.parser(), answer);
+        acknowledge(connection, pdu, stored, SessionType.SESSION_TYPE_SINGLE);
+        server.route().deliver(List.of(stored.getToSessionId(), connection.userId()),
+            new Pdu(Pdu.VERSION, 0, ServiceID.SID_MSG_VALUE, MessageCmdID.CID_MSG_DATA_VALUE, 0, 0, answer).encode(),
+            connection.id());
+      }
     });
+  }
+
+  private static void acknowledge(MsgConnection connection, Pdu pdu, IMMessage.IMMsgData stored, SessionType type) {
+    connection.reply(pdu, ServiceID.SID_MSG_VALUE, MessageCmdID.CID_MSG_DATA_ACK_VALUE,
+        IMMessage.IMMsgDataAck.newBuilder()
+            .setUserId(connection.userId())
+            .setSessionId(stored.getToSessionId())
+            .setMsgId(stored.getMsgId())
+            .setSessionType(type)
+            .build());
   }
 
   /** A receiver's acknowledgement of a delivered copy; TeamTalk only logs it. */

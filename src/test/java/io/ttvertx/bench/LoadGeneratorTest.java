@@ -50,9 +50,11 @@ class LoadGeneratorTest {
     await(vertx.close());
   }
 
-  private LoadOptions options(String mode) {
-    LoadOptions options = LoadOptions.parse(new String[] {"--mode", mode, "--port", Integer.toString(server.msgPort),
-        "--users", Integer.toString(USERS), "--duration", "2", "--warmup", "0", "--window", "2", "--drain", "10"});
+  private LoadOptions options(String mode, String... more) {
+    List<String> args = new ArrayList<>(List.of("--mode", mode, "--port", Integer.toString(server.msgPort),
+        "--users", Integer.toString(USERS), "--duration", "2", "--warmup", "0", "--window", "2", "--drain", "10"));
+    args.addAll(List.of(more));
+    LoadOptions options = LoadOptions.parse(args.toArray(String[]::new));
     options.loginUrl = "http://127.0.0.1:" + server.loginPort + "/msg_server";
     return options;
   }
@@ -70,6 +72,17 @@ class LoadGeneratorTest {
     assertThat(report.p50Ms()).isPositive();
 
     // what the generator counted as acknowledged is exactly what the server stored
+    assertThat(storedMessages((store, ids) -> {
+      long stored = 0;
+      for (int i = 0; i < USERS; i += 2) {
+        stored += await(store.latestMessageId(ids.get("load" + i), ids.get("load" + (i + 1))));
+      }
+      return stored;
+    })).isEqualTo(report.acked());
+  }
+
+  /** Stops the server and counts, on its store, what {@code count} finds (given the user ids by name). */
+  private long storedMessages(java.util.function.BiFunction<Store, Map<String, Integer>, Long> count) {
     await(server.stop());
     server = null;
     Store store = Stores.create(vertx, StoreOptions.fromJson(config.getJsonObject("store")));
@@ -77,14 +90,34 @@ class LoadGeneratorTest {
     try {
       Map<String, Integer> ids = await(store.listUsers()).stream()
           .collect(Collectors.toMap(UserRecord::name, UserRecord::id));
-      long stored = 0;
-      for (int i = 0; i < USERS; i += 2) {
-        stored += await(store.latestMessageId(ids.get("load" + i), ids.get("load" + (i + 1))));
-      }
-      assertThat(stored).isEqualTo(report.acked());
+      return count.apply(store, ids);
     } finally {
       await(store.close());
     }
+  }
+
+  @Test
+  void groupRunCountsEveryCopyOfEveryStoredMessage() throws Exception {
+    LoadOptions options = options("group", "--group-size", "10", "--group-senders", "3");
+    LoadGenerator.LoadReport report = LoadGenerator.run(options);
+    assertThat(report.loginsOk()).isEqualTo(USERS);
+    assertThat(report.acked()).isPositive();
+    assertThat(report.ackFailures()).isZero();
+    assertThat(report.received()).as("every message reaches the 9 other members")
+        .isEqualTo(report.acked() * (options.groupSize - 1));
+    assertThat(report.lost()).isZero();
+    assertThat(report.duplicates()).isZero();
+
+    assertThat(storedMessages((store, ids) -> {
+      long stored = 0;
+      for (int first = 0; first < USERS; first += options.groupSize) {
+        int creator = ids.get("load" + first);
+        List<io.ttvertx.store.GroupVersion> groups = await(store.userGroups(creator, 0));
+        assertThat(groups).hasSize(1);
+        stored += await(store.latestGroupMessageId(creator, groups.get(0).groupId()));
+      }
+      return stored;
+    })).isEqualTo(report.acked());
   }
 
   @Test

@@ -29,17 +29,6 @@ public class ChatTest extends ServerTestBase {
     startServer(TestServer.defaultConfig());
   }
 
-  private int userId(String name) {
-    Session anyone = loginPc("yolanda");
-    IMBuddy.IMAllUserRsp all = ask(anyone.client(), ServiceID.SID_BUDDY_LIST_VALUE,
-        IMBaseDefine.BuddyListCmdID.CID_BUDDY_LIST_ALL_USER_REQUEST_VALUE,
-        IMBuddy.IMAllUserReq.newBuilder().setUserId(0).setLatestUpdateTime(0).build(),
-        IMBaseDefine.BuddyListCmdID.CID_BUDDY_LIST_ALL_USER_RESPONSE_VALUE, IMBuddy.IMAllUserRsp.parser());
-    anyone.client().close();
-    return all.getUserListList().stream().filter(u -> u.getUserRealName().equals(name)).findFirst().orElseThrow()
-        .getUserId();
-  }
-
   @Test
   void onlineMessageIsAckedWithItsIdAndReachesEveryOtherDevice() {
     Session alicePc = loginPc("alice");

@@ -7,10 +7,13 @@ import io.ttvertx.client.TeamTalkClient;
 import io.ttvertx.protocol.Pdu;
 import io.ttvertx.proto.IMBaseDefine;
 import io.ttvertx.proto.IMBaseDefine.ClientType;
+import io.ttvertx.proto.IMBuddy;
 import io.ttvertx.proto.IMLogin;
 import io.ttvertx.proto.IMMessage;
 import io.ttvertx.proto.IMOther;
 import io.ttvertx.store.NewUser;
+import io.ttvertx.store.Store;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -19,6 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 import static io.ttvertx.support.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,12 +35,41 @@ public abstract class ServerTestBase {
 
   protected static Vertx vertx;
   protected static TestServer server;
+  private static Vertx mysqlSetupVertx;
+  private static MysqlTestDatabase mysqlDatabase;
   private final List<TeamTalkClient> clients = new ArrayList<>();
 
   public record Session(TeamTalkClient client, int userId, IMLogin.IMLoginRes login) {
   }
 
   protected static void startServer(JsonObject config) {
+    startServer(config, store -> Future.succeededFuture());
+  }
+
+  protected static void startServerOnTeamTalkMysql(int redisDatabase) {
+    startServerOnTeamTalkMysql(redisDatabase, store -> Future.succeededFuture());
+  }
+
+  /**
+   * Starts the server on MySQL/MariaDB + Redis (Redis database {@code redisDatabase}), on a database
+   * created by TeamTalk's own ttopen.sql, with two db proxies sharing it (each msg instance keeps to
+   * one of them); {@link #stopServer()} drops it.
+   */
+  protected static void startServerOnTeamTalkMysql(int redisDatabase, Function<Store, Future<?>> setup) {
+    mysqlSetupVertx = Vertx.vertx();
+    try {
+      mysqlDatabase = MysqlTestDatabase.fromTeamTalkSchema(mysqlSetupVertx, redisDatabase);
+    } catch (java.io.IOException | InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+    JsonObject config = TestServer.defaultConfig();
+    config.put("store", mysqlDatabase.storeOptions().toJson());
+    config.put("db", new JsonObject().put("instances", 2));
+    startServer(config, setup);
+  }
+
+  /** Starts the server after creating the users and running {@code setup} on its store. */
+  protected static void startServer(JsonObject config, Function<Store, Future<?>> setup) {
     vertx = Vertx.vertx();
     List<NewUser> users = new ArrayList<>();
     for (int i = 0; i < USER_NAMES.size(); i++) {
@@ -44,7 +77,7 @@ public abstract class ServerTestBase {
       users.add(new NewUser(name, PASSWORD, Character.toUpperCase(name.charAt(0)) + name.substring(1),
           i % 2 == 0 ? "Dev" : "Sales"));
     }
-    server = await(TestServer.start(vertx, config, users));
+    server = await(TestServer.start(vertx, config, users, setup));
   }
 
   protected static void stopServer() {
@@ -54,7 +87,16 @@ public abstract class ServerTestBase {
     if (vertx != null) {
       await(vertx.close());
     }
+    if (mysqlDatabase != null) {
+      mysqlDatabase.drop();
+      mysqlDatabase = null;
+    }
+    if (mysqlSetupVertx != null) {
+      await(mysqlSetupVertx.close());
+      mysqlSetupVertx = null;
+    }
   }
+
 
   @AfterEach
   void closeClients() {
@@ -106,16 +148,34 @@ public abstract class ServerTestBase {
   }
 
   protected static IMMessage.IMMsgDataAck sendText(Session from, int toUserId, String text) {
-    IMMessage.IMMsgData message = IMMessage.IMMsgData.newBuilder()
+    return ask(from.client(), IMBaseDefine.ServiceID.SID_MSG_VALUE, IMBaseDefine.MessageCmdID.CID_MSG_DATA_VALUE,
+        textMessage(from, toUserId, IMBaseDefine.MsgType.MSG_TYPE_SINGLE_TEXT, text),
+        IMBaseDefine.MessageCmdID.CID_MSG_DATA_ACK_VALUE, IMMessage.IMMsgDataAck.parser());
+  }
+
+  /** A text message as a client writes it: its own id and time left at 0 for the server to set. */
+  protected static IMMessage.IMMsgData textMessage(Session from, int toSessionId, IMBaseDefine.MsgType type,
+                                                   String text) {
+    return IMMessage.IMMsgData.newBuilder()
         .setFromUserId(from.userId())
-        .setToSessionId(toUserId)
+        .setToSessionId(toSessionId)
         .setMsgId(0)
         .setCreateTime(0)
-        .setMsgType(IMBaseDefine.MsgType.MSG_TYPE_SINGLE_TEXT)
+        .setMsgType(type)
         .setMsgData(ByteString.copyFrom(text, StandardCharsets.UTF_8))
         .build();
-    return ask(from.client(), IMBaseDefine.ServiceID.SID_MSG_VALUE, IMBaseDefine.MessageCmdID.CID_MSG_DATA_VALUE,
-        message, IMBaseDefine.MessageCmdID.CID_MSG_DATA_ACK_VALUE, IMMessage.IMMsgDataAck.parser());
+  }
+
+  /** A user's id, looked up in the all-user list as a client would (with a login of its own). */
+  protected int userId(String name) {
+    Session anyone = loginPc("yolanda");
+    IMBuddy.IMAllUserRsp all = ask(anyone.client(), IMBaseDefine.ServiceID.SID_BUDDY_LIST_VALUE,
+        IMBaseDefine.BuddyListCmdID.CID_BUDDY_LIST_ALL_USER_REQUEST_VALUE,
+        IMBuddy.IMAllUserReq.newBuilder().setUserId(0).setLatestUpdateTime(0).build(),
+        IMBaseDefine.BuddyListCmdID.CID_BUDDY_LIST_ALL_USER_RESPONSE_VALUE, IMBuddy.IMAllUserRsp.parser());
+    anyone.client().close();
+    return all.getUserListList().stream().filter(u -> u.getUserRealName().equals(name)).findFirst().orElseThrow()
+        .getUserId();
   }
 
   protected static IMMessage.IMMsgData receiveMessage(Session session) {

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * A whole server (db proxy, route, login, msg) deployed in the test's Vert.x on free ports, on a
@@ -55,13 +56,19 @@ public final class TestServer {
 
   /** Creates {@code users} in the configured store, then deploys the server. */
   public static Future<TestServer> start(Vertx vertx, JsonObject config, List<NewUser> users) {
+    return start(vertx, config, users, store -> Future.succeededFuture());
+  }
+
+  /** Creates {@code users} in the configured store, runs {@code setup} on it, then deploys the server. */
+  public static Future<TestServer> start(Vertx vertx, JsonObject config, List<NewUser> users,
+                                         Function<Store, Future<?>> setup) {
     StoreOptions storeOptions = StoreOptions.fromJson(config.getJsonObject("store"));
     Store store = Stores.create(vertx, storeOptions);
     Future<Void> created = store.start();
     for (NewUser user : users) {
       created = created.compose(v -> store.addUser(user).mapEmpty());
     }
-    return created.eventually(store::close).compose(v -> {
+    return created.compose(v -> setup.apply(store)).eventually(store::close).compose(v -> {
       ServerDeployer deployer = new ServerDeployer(vertx, ServerOptions.read(config, Map.of()));
       return deployer.deploy().map(d -> new TestServer(config, deployer));
     });

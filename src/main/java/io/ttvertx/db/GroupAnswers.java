@@ -1,0 +1,136 @@
+package io.ttvertx.db;
+
+import io.ttvertx.proto.IMBaseDefine;
+import io.ttvertx.proto.IMGroup;
+import io.ttvertx.proto.IMMessage;
+import io.ttvertx.proto.TTInternal;
+import io.ttvertx.store.GroupRecord;
+import io.ttvertx.store.GroupVersion;
+import io.ttvertx.store.Store;
+import io.vertx.core.Future;
+
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The group service (0x04) of the db proxy, as TeamTalk's GroupAction answers it, plus storing group
+ * messages. Requests arrive with the logged-in user's id; group details and members are answered
+ * only to members (TeamTalk answers anyone).
+ */
+final class GroupAnswers {
+  private static final int OK = 0;
+  private static final int FAILED = 1;
+
+  private final Store store;
+
+  GroupAnswers(Store store) {
+    this.store = store;
+  }
+
+  Future<IMGroup.IMNormalGroupListRsp> normalGroups(IMGroup.IMNormalGroupListReq request) {
+    return store.userGroups(request.getUserId(), Store.GROUP_TYPE_NORMAL).map(groups -> {
+      IMGroup.IMNormalGroupListRsp.Builder response = IMGroup.IMNormalGroupListRsp.newBuilder()
+          .setUserId(request.getUserId());
+      for (GroupVersion group : groups) {
+        response.addGroupVersionList(IMBaseDefine.GroupVersionInfo.newBuilder()
+            .setGroupId(group.groupId()).setVersion(group.version()));
+      }
+      return response.build();
+    });
+  }
+
+  /** Groups whose version is newer than the one the client holds (so clients ask with version 0). */
+  Future<IMGroup.IMGroupInfoListRsp> groupInfo(IMGroup.IMGroupInfoListReq request) {
+    int userId = request.getUserId();
+    Map<Integer, Integer> heldVersions = new HashMap<>();
+    request.getGroupVersionListList().forEach(held -> heldVersions.put(held.getGroupId(), held.getVersion()));
+    IMGroup.IMGroupInfoListRsp.Builder response = IMGroup.IMGroupInfoListRsp.newBuilder().setUserId(userId);
+    if (heldVersions.isEmpty()) {
+      return Future.succeededFuture(response.build());
+    }
+    return store.groupsByIds(heldVersions.keySet()).compose(groups -> {
+      List<GroupRecord> visible = groups.stream()
+          .filter(group -> group.members().contains(userId))
+          .filter(group -> heldVersions.getOrDefault(group.id(), 0) < group.version())
+          .toList();
+      return Future.all(visible.stream().map(group -> store.groupShields(group.id(), List.of(userId))).toList())
+          .map(shields -> {
+            for (int i = 0; i < visible.size(); i++) {
+              Map<Integer, Integer> shield = shields.resultAt(i);
+              response.addGroupInfoList(groupInfo(visible.get(i), shield.getOrDefault(userId, 0)));
+            }
+            return response.build();
+          });
+    });
+  }
+
+  /**
+   * Clients create temporary groups only (TeamTalk's msg server drops a request for a normal one
+   * without an answer; here it gets result 1).
+   */
+  Future<IMGroup.IMGroupCreateRsp> create(IMGroup.IMGroupCreateReq request) {
+    IMGroup.IMGroupCreateRsp.Builder response = IMGroup.IMGroupCreateRsp.newBuilder()
+        .setUserId(request.getUserId())
+        .setGroupName(request.getGroupName());
+    if (request.getGroupType() != IMBaseDefine.GroupType.GROUP_TYPE_TMP) {
+      return Future.succeededFuture(response.setResultCode(FAILED).build());
+    }
+    Set<Integer> members = new LinkedHashSet<>(request.getMemberIdListList());
+    return store.createGroup(request.getUserId(), request.getGroupName(), request.getGroupAvatar(),
+            Store.GROUP_TYPE_TEMPORARY, members)
+        .map(group -> response.setResultCode(OK).setGroupId(group.id()).addAllUserIdList(group.members()).build())
+        .recover(refused -> Future.succeededFuture(response.setResultCode(FAILED).build()));
+  }
+
+  Future<IMGroup.IMGroupChangeMemberRsp> changeMembers(IMGroup.IMGroupChangeMemberReq request) {
+    boolean add = request.getChangeType() == IMBaseDefine.GroupModifyType.GROUP_MODIFY_TYPE_ADD;
+    return store.changeGroupMembers(request.getUserId(), request.getGroupId(), add, request.getMemberIdListList())
+        .map(change -> {
+          IMGroup.IMGroupChangeMemberRsp.Builder response = IMGroup.IMGroupChangeMemberRsp.newBuilder()
+              .setUserId(request.getUserId())
+              .setChangeType(request.getChangeType())
+              .setGroupId(request.getGroupId())
+              .setResultCode(change.done() ? OK : FAILED);
+          if (change.done()) {
+            response.addAllCurUserIdList(change.current()).addAllChgUserIdList(change.changed());
+          }
+          return response.build();
+        });
+  }
+
+  Future<IMGroup.IMGroupShieldRsp> shield(IMGroup.IMGroupShieldReq request) {
+    return store.setGroupShield(request.getUserId(), request.getGroupId(), request.getShieldStatus())
+        .map(done -> IMGroup.IMGroupShieldRsp.newBuilder()
+            .setUserId(request.getUserId())
+            .setGroupId(request.getGroupId())
+            .setResultCode(done ? OK : FAILED)
+            .build());
+  }
+
+  /** Stores a group message (sender and time already set by msg); refused when the sender is no member. */
+  Future<TTInternal.StoredGroupMsg> saveMessage(IMMessage.IMMsgData message) {
+    return store.saveGroupMessage(message.getFromUserId(), message.getToSessionId(),
+            message.getMsgType().getNumber(), message.getMsgData().toByteArray(), message.getCreateTime())
+        .map(stored -> TTInternal.StoredGroupMsg.newBuilder()
+            .setMsg(message.toBuilder().setMsgId(stored.message().msgId()))
+            .addAllMemberIdList(stored.members())
+            .build());
+  }
+
+  private static IMBaseDefine.GroupInfo groupInfo(GroupRecord group, int shieldStatus) {
+    return IMBaseDefine.GroupInfo.newBuilder()
+        .setGroupId(group.id())
+        .setVersion(group.version())
+        .setGroupName(group.name() == null ? "" : group.name())
+        .setGroupAvatar(group.avatar() == null ? "" : group.avatar())
+        .setGroupCreatorId(group.creatorId())
+        .setGroupType(group.type() == Store.GROUP_TYPE_NORMAL ? IMBaseDefine.GroupType.GROUP_TYPE_NORMAL
+            : IMBaseDefine.GroupType.GROUP_TYPE_TMP)
+        .setShieldStatus(shieldStatus)
+        .addAllGroupMemberList(group.members())
+        .build();
+  }
+}
