@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code java -jar tt-vertx.jar [--conf conf.json]} runs the server roles conf.json lists;
- * {@code ... [--conf conf.json] user|depart ...} runs an administration command on the configured store.
+ * {@code ... [--conf conf.json] user|depart|group ...} runs an administration command on the configured store.
  */
 public final class Main {
   private static final Logger log = LoggerFactory.getLogger(Main.class);
@@ -124,6 +124,8 @@ public final class Main {
           java -jar tt-vertx.jar [--conf conf.json] user import users.csv  (header: name,password,nick,depart)
           java -jar tt-vertx.jar [--conf conf.json] user list
           java -jar tt-vertx.jar [--conf conf.json] depart add --name NAME [--parent ID] [--priority N]
+          java -jar tt-vertx.jar [--conf conf.json] group add --name NAME --members ID,ID,... [--creator ID] [--type normal|temp]
+          java -jar tt-vertx.jar [--conf conf.json] group list
         without --conf, ./conf.json is read when present, else every role runs with its defaults.""";
   }
 }
