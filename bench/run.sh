@@ -5,7 +5,7 @@
 #   bench/run.sh group embedded|mysql [USERS [generator options...]]
 #   bench/run.sh idle embedded|mysql [USERS [generator options...]]
 # NODES=3 runs three clustered server processes (msg ports 8000-8002, the generator spreads users
-# over them). Work files go to bench/work/ (ignored by git). MySQL runs use database ttbench and
+# over them; in idle mode one generator per node holds USERS users there). Work files go to bench/work/ (ignored by git). MySQL runs use database ttbench and
 # Redis database 5.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,9 +30,17 @@ else
   export TT_STORE=embedded TT_EMBEDDED_PATH=$PWD/data-bench/teamtalk
   rm -rf data-bench
 fi
-java -cp "$jar" io.ttvertx.bench.LoadGenerator --write-csv users.csv --users "$users" >/dev/null
-java -jar "$jar" user import users.csv
 nodes=${NODES:-1}
+if [ "$mode" = idle ] && [ "$nodes" -gt 1 ]; then
+  # one generator per node (a process may hold 20,000 sockets here), each with its own users n<i>_*
+  for i in $(seq 0 $((nodes - 1))); do
+    java -cp "$jar" io.ttvertx.bench.LoadGenerator --write-csv users$i.csv --users "$users" --prefix "n${i}_" >/dev/null
+    java -jar "$jar" user import users$i.csv
+  done
+else
+  java -cp "$jar" io.ttvertx.bench.LoadGenerator --write-csv users.csv --users "$users" >/dev/null
+  java -jar "$jar" user import users.csv
+fi
 servers=(); ports=()
 if [ "$nodes" -gt 1 ]; then export TT_CLUSTER=true; fi
 trap 'kill ${servers[*]} 2>/dev/null || true' EXIT
@@ -51,6 +59,16 @@ for i in $(seq 0 $((nodes - 1))); do
   done
   kill -0 ${servers[$i]} 2>/dev/null || { echo "server $i did not start: see bench/work/server$i.log" >&2; exit 1; }
 done
+if [ "$mode" = idle ] && [ "$nodes" -gt 1 ]; then
+  generators=()
+  for i in $(seq 0 $((nodes - 1))); do
+    java -cp "$jar" io.ttvertx.bench.LoadGenerator --mode idle --users "$users" --prefix "n${i}_" \
+      --port "${ports[$i]}" --server-pid "${servers[$i]}" "$@" 2>&1 | sed "s/^/node $i: /" &
+    generators+=($!)
+  done
+  wait "${generators[@]}"
+  exit 0
+fi
 spread=()
 if [ "$nodes" -gt 1 ]; then spread=(--ports "$(IFS=,; echo "${ports[*]}")"); fi
 java -cp "$jar" io.ttvertx.bench.LoadGenerator --mode "$mode" --users "$users" \

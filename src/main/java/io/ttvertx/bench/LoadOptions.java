@@ -26,6 +26,8 @@ final class LoadOptions {
         --drain S               chat, group: seconds to wait at the end for copies still in flight; an acked
                                 message whose copy has not arrived by then counts as lost (default 60)
         --report S              chat, group: print interim rate and latency every S seconds; 0 = off (default 5)
+        --clients mixed|pc|mobile  client type of the logins: mixed = even users Windows, odd users
+                                Android (default); every PC login is announced to every online PC
         --login-concurrency C   logins in flight at once (default 200)
         --sources A,B,...       local addresses to spread connections over (e.g. 127.0.0.1,127.0.0.2)
         --server-pid PID        idle: read the server's RSS and heap before and after (same machine)
@@ -49,6 +51,7 @@ final class LoadOptions {
   int payload = 64;
   int drainSeconds = 60;
   int reportSeconds = 5;
+  String clients = "mixed";
   int loginConcurrency = 200;
   List<String> sources = new ArrayList<>(List.of("127.0.0.1"));
   long serverPid;
@@ -85,6 +88,7 @@ final class LoadOptions {
         case "--payload" -> o.payload = Integer.parseInt(value);
         case "--drain" -> o.drainSeconds = Integer.parseInt(value);
         case "--report" -> o.reportSeconds = Integer.parseInt(value);
+        case "--clients" -> o.clients = value;
         case "--login-concurrency" -> o.loginConcurrency = Integer.parseInt(value);
         case "--sources" -> o.sources = List.of(value.split(","));
         case "--server-pid" -> o.serverPid = Long.parseLong(value);
@@ -105,10 +109,20 @@ final class LoadOptions {
     if (o.mode.equals("chat") && o.users % 2 != 0) {
       throw new IllegalArgumentException("chat mode pairs users: --users must be even");
     }
+    if (!List.of("mixed", "pc", "mobile").contains(o.clients)) {
+      throw new IllegalArgumentException("--clients must be mixed, pc or mobile");
+    }
     if (o.payload < 40) {
       throw new IllegalArgumentException("--payload must be at least 40 bytes (it carries the sequence and time)");
     }
     return o;
+  }
+
+  /** The client type user {@code index} logs in with. */
+  io.ttvertx.proto.IMBaseDefine.ClientType clientType(int index) {
+    boolean pc = clients.equals("pc") || (clients.equals("mixed") && index % 2 == 0);
+    return pc ? io.ttvertx.proto.IMBaseDefine.ClientType.CLIENT_TYPE_WINDOWS
+        : io.ttvertx.proto.IMBaseDefine.ClientType.CLIENT_TYPE_ANDROID;
   }
 
   boolean isGroupMode() {

@@ -127,8 +127,7 @@ final class LoadWorker extends VerticleBase {
       }
       int index = userIndexes[next[0]++];
       NetClient netClient = netClients.get(index % netClients.size());
-      IMBaseDefine.ClientType type = index % 2 == 0 ? IMBaseDefine.ClientType.CLIENT_TYPE_WINDOWS
-          : IMBaseDefine.ClientType.CLIENT_TYPE_ANDROID;
+      IMBaseDefine.ClientType type = options.clientType(index);
       int userPort = options.ports.isEmpty() ? port : options.ports.get(index % options.ports.size());
       TeamTalkClient.connect(netClient, host, userPort)
           .compose(client -> client.login(options.userName(index), options.password, type).map(response -> {
