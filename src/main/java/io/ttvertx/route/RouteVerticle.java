@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -64,9 +65,10 @@ public class RouteVerticle extends VerticleBase {
   private final Map<Long, PendingLogin> pendingLogins = new HashMap<>();
   private long nextSyncSeq;
 
-  private record PendingLogin(Message<JsonObject> request, java.util.Set<String> waitingFor, long timer) {
-  }
   private EventBus bus;
+
+  private record PendingLogin(Message<JsonObject> request, Set<String> waitingFor, long timer) {
+  }
 
   @Override
   public Future<?> start() {
@@ -191,7 +193,7 @@ public class RouteVerticle extends VerticleBase {
         late.request().reply(new JsonObject());
       }
     });
-    pendingLogins.put(seq, new PendingLogin(request, new java.util.HashSet<>(peersLastSeen.keySet()), timer));
+    pendingLogins.put(seq, new PendingLogin(request, new HashSet<>(peersLastSeen.keySet()), timer));
   }
 
   private void handleSyncAck(JsonObject ack) {
