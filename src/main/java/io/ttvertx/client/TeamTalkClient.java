@@ -145,6 +145,11 @@ public final class TeamTalkClient {
     return List.copyOf(pushes);
   }
 
+  /** Stops reading what the server sends, like a client that hangs (what is sent piles up on the way). */
+  public void pauseReading() {
+    socket.pause();
+  }
+
   public Future<Void> closed() {
     return closed.future();
   }

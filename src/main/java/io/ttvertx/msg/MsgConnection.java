@@ -23,6 +23,12 @@ final class MsgConnection {
 
   /** Requests to the db proxy a connection may have outstanding before its socket stops being read. */
   static final int MAX_PENDING_REQUESTS = 256;
+  /**
+   * Bytes written for a client while its socket's write queue stays full: past this the client is
+   * taken as stuck and closed, so it cannot make the server hold others' messages for it without
+   * bound (they are stored; it finds them as unread when it comes back).
+   */
+  static final int MAX_SEND_BACKLOG = 4 * 1024 * 1024;
 
   enum State { AWAITING_LOGIN, LOGGING_IN, ONLINE, CLOSED }
 
@@ -38,6 +44,7 @@ final class MsgConnection {
   private int pendingRequests;
   private boolean tooManyPending;
   private boolean writesQueued;
+  private long backlogBytes;
   private boolean readingPaused;
   /** Frames written since the last flush; the first one is shared with other connections until a second arrives. */
   private Buffer outbox;
@@ -113,7 +120,8 @@ final class MsgConnection {
 
   /**
    * Writes the queued frames. A client that does not read what it is sent (its socket's write queue
-   * is full) stops being read until the queue drains, so it cannot make the server buffer without bound.
+   * is full) stops being read until the queue drains, and is closed when {@link #MAX_SEND_BACKLOG}
+   * more bytes pile up for it meanwhile, so it cannot make the server buffer without bound.
    */
   void flush() {
     Buffer frames = outbox;
@@ -121,11 +129,16 @@ final class MsgConnection {
       return;
     }
     outbox = null;
+    if (writesQueued && (backlogBytes += frames.length()) > MAX_SEND_BACKLOG) {
+      close("not reading what it is sent: over " + MAX_SEND_BACKLOG / (1024 * 1024) + " MiB waiting");
+      return;
+    }
     socket.write(frames);
     if (!writesQueued && state != State.CLOSED && socket.writeQueueFull()) {
       writesQueued = true;
       socket.drainHandler(v -> {
         writesQueued = false;
+        backlogBytes = 0;
         updateReading();
       });
       updateReading();

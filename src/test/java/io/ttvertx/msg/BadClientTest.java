@@ -6,8 +6,10 @@ import io.ttvertx.proto.IMBaseDefine;
 import io.ttvertx.proto.IMBaseDefine.ClientType;
 import io.ttvertx.proto.IMBaseDefine.ServiceID;
 import io.ttvertx.proto.IMBuddy;
+import io.ttvertx.proto.IMMessage;
 import io.ttvertx.support.ServerTestBase;
 import io.ttvertx.support.TestServer;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,6 +52,45 @@ public class BadClientTest extends ServerTestBase {
   private static Buffer header(long length, int service, int command) {
     return Buffer.buffer().appendUnsignedInt(length).appendUnsignedShort(1).appendUnsignedShort(0)
         .appendUnsignedShort(service).appendUnsignedShort(command).appendUnsignedShort(1).appendUnsignedShort(0);
+  }
+
+  @Test
+  void aClientThatStopsReadingIsClosedOnceTooMuchWaitsForIt() {
+    Session stuck = login("heidi", ClientType.CLIENT_TYPE_ANDROID);
+    stuck.client().pauseReading();
+    Session sender = loginPc("ivan");
+    String text = "x".repeat(3_000);
+    // 21 MB: the socket buffers on both sides take a few, then the server's limit is reached
+    for (int i = 0; i < 7_000; i++) {
+      sender.client().send(ServiceID.SID_MSG_VALUE, IMBaseDefine.MessageCmdID.CID_MSG_DATA_VALUE,
+          textMessage(sender, stuck.userId(), IMBaseDefine.MsgType.MSG_TYPE_SINGLE_TEXT, text));
+    }
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (status(sender, stuck.userId()) != IMBaseDefine.UserStatType.USER_STATUS_OFFLINE) {
+      assertThat(System.nanoTime()).as("the stuck client is still online").isLessThan(deadline);
+      await(Future.future(promise -> vertx.setTimer(100, id -> promise.complete())));
+    }
+    // its messages were stored all the same: it finds them as unread when it comes back (the sender's
+    // own request waits for its messages to be stored, and this class's login timeout is 1 s)
+    unreadCount(sender, stuck.userId());
+    Session back = login("heidi", ClientType.CLIENT_TYPE_ANDROID);
+    assertThat(unreadCount(back, sender.userId())).isEqualTo(7_000);
+  }
+
+  private static int unreadCount(Session session, int fromUserId) {
+    return ask(session.client(), ServiceID.SID_MSG_VALUE, IMBaseDefine.MessageCmdID.CID_MSG_UNREAD_CNT_REQUEST_VALUE,
+        IMMessage.IMUnreadMsgCntReq.newBuilder().setUserId(0).build(),
+        IMBaseDefine.MessageCmdID.CID_MSG_UNREAD_CNT_RESPONSE_VALUE, IMMessage.IMUnreadMsgCntRsp.parser())
+        .getUnreadinfoListList().stream().filter(u -> u.getSessionId() == fromUserId)
+        .mapToInt(IMBaseDefine.UnreadInfo::getUnreadCnt).sum();
+  }
+
+  private static IMBaseDefine.UserStatType status(Session asking, int userId) {
+    IMBuddy.IMUsersStatRsp statuses = ask(asking.client(), ServiceID.SID_BUDDY_LIST_VALUE,
+        IMBaseDefine.BuddyListCmdID.CID_BUDDY_LIST_USERS_STATUS_REQUEST_VALUE,
+        IMBuddy.IMUsersStatReq.newBuilder().setUserId(0).addUserIdList(userId).build(),
+        IMBaseDefine.BuddyListCmdID.CID_BUDDY_LIST_USERS_STATUS_RESPONSE_VALUE, IMBuddy.IMUsersStatRsp.parser());
+    return statuses.getUserStatList(0).getStatus();
   }
 
   @Test
