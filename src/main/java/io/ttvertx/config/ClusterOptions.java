@@ -1,9 +1,7 @@
 package io.ttvertx.config;
 
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -26,20 +24,7 @@ public final class ClusterOptions {
     this.host = reader.string("host", "TT_CLUSTER_HOST", "127.0.0.1");
     this.hazelcastPort = reader.port("hazelcastPort", "TT_CLUSTER_PORT", 5701);
     this.eventBusPort = reader.port("eventBusPort", "TT_CLUSTER_BUS_PORT", 0);
-    String fromEnv = env.get("TT_CLUSTER_MEMBERS");
-    List<String> listed = new ArrayList<>();
-    if (fromEnv != null && !fromEnv.isBlank()) {
-      for (String member : fromEnv.split(",")) {
-        if (!member.isBlank()) {
-          listed.add(member.trim());
-        }
-      }
-    } else {
-      JsonArray array = root.getJsonObject("cluster", new JsonObject()).getJsonArray("members");
-      if (array != null) {
-        array.forEach(member -> listed.add(String.valueOf(member)));
-      }
-    }
+    List<String> listed = reader.list("members", "TT_CLUSTER_MEMBERS");
     this.members = listed.isEmpty() ? List.of(host) : List.copyOf(listed);
   }
 

@@ -1,7 +1,10 @@
 package io.ttvertx.config;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -26,6 +29,26 @@ final class ConfigReader {
     }
     Object value = section.getValue(key);
     return value == null ? defaultValue : value.toString();
+  }
+
+  /** A JSON array of strings, or a comma-separated string (as environment variables give lists). */
+  List<String> list(String key, String envName) {
+    String fromEnv = envName == null ? null : env.get(envName);
+    if (fromEnv != null && !fromEnv.isBlank()) {
+      return splitList(fromEnv);
+    }
+    Object value = section.getValue(key);
+    if (value == null) {
+      return List.of();
+    }
+    if (value instanceof JsonArray array) {
+      return array.stream().map(String::valueOf).map(String::trim).filter(item -> !item.isEmpty()).toList();
+    }
+    return splitList(value.toString());
+  }
+
+  private static List<String> splitList(String text) {
+    return Arrays.stream(text.split(",")).map(String::trim).filter(item -> !item.isEmpty()).toList();
   }
 
   int integer(String key, String envName, int defaultValue) {

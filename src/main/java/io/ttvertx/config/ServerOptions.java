@@ -33,6 +33,10 @@ public final class ServerOptions {
     if (aesKey.length() != 32) {
       throw new IllegalArgumentException("db.aesKey must have 32 characters (TeamTalk's aesKey), got " + aesKey.length());
     }
+    if (StoreOptions.EMBEDDED.equals(store.type()) && dbInstances > 1) {
+      throw new IllegalArgumentException("db.instances must be 1 on the embedded store: the H2 file has one writer"
+          + " per process (run several db proxies on MySQL + Redis), got " + dbInstances);
+    }
     if (routeInstances > 1) {
       throw new IllegalArgumentException("route.instances must be 0 or 1: the route verticle holds the node's online table");
     }

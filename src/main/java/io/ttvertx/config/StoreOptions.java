@@ -1,7 +1,9 @@
 package io.ttvertx.config;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.util.List;
 import java.util.Map;
 
 /** The "store" section: which backend and how to reach it. */
@@ -17,6 +19,12 @@ public final class StoreOptions {
   public static final int DEFAULT_POOL_SIZE = 16;
   public static final String DEFAULT_REDIS_HOST = "127.0.0.1";
   public static final int DEFAULT_REDIS_PORT = 6379;
+  public static final String REDIS_STANDALONE = "standalone";
+  public static final String REDIS_SENTINEL = "sentinel";
+  public static final String DEFAULT_REDIS_MASTER_NAME = "mymaster";
+  public static final int DEFAULT_RELATION_CACHE = 200_000;
+  public static final int DEFAULT_SESSION_CACHE = 500_000;
+  public static final int DEFAULT_USER_CACHE = 100_000;
 
   private String type = EMBEDDED;
   private String embeddedPath = DEFAULT_EMBEDDED_PATH;
@@ -31,6 +39,12 @@ public final class StoreOptions {
   private String redisPassword = "";
   private int redisDatabase = 0;
   private int redisPoolSize = DEFAULT_POOL_SIZE;
+  private String redisMode = REDIS_STANDALONE;
+  private List<String> redisSentinels = List.of();
+  private String redisMasterName = DEFAULT_REDIS_MASTER_NAME;
+  private int relationCacheSize = DEFAULT_RELATION_CACHE;
+  private int sessionCacheSize = DEFAULT_SESSION_CACHE;
+  private int userCacheSize = DEFAULT_USER_CACHE;
 
   public StoreOptions() {
   }
@@ -58,6 +72,25 @@ public final class StoreOptions {
     options.redisPassword = redis.string("password", "TT_REDIS_PASSWORD", "");
     options.redisDatabase = redis.integer("database", "TT_REDIS_DATABASE", 0);
     options.redisPoolSize = redis.positive("poolSize", "TT_REDIS_POOL_SIZE", DEFAULT_POOL_SIZE);
+    options.redisMode = redis.string("mode", "TT_REDIS_MODE", REDIS_STANDALONE);
+    if ("cluster".equals(options.redisMode)) {
+      throw new IllegalArgumentException("store.redis.mode 'cluster' is not supported: message ids are allocated by"
+          + " scripts that check one store-wide key beside each counter, and Redis Cluster refuses scripts whose keys"
+          + " are in different slots (TeamTalk's key names cannot share a hash tag); use 'sentinel' for failover");
+    }
+    if (!REDIS_STANDALONE.equals(options.redisMode) && !REDIS_SENTINEL.equals(options.redisMode)) {
+      throw new IllegalArgumentException("store.redis.mode must be 'standalone' or 'sentinel', got '"
+          + options.redisMode + "'");
+    }
+    options.redisSentinels = redis.list("sentinels", "TT_REDIS_SENTINELS");
+    options.redisMasterName = redis.string("masterName", "TT_REDIS_MASTER_NAME", DEFAULT_REDIS_MASTER_NAME);
+    if (REDIS_SENTINEL.equals(options.redisMode) && options.redisSentinels.isEmpty()) {
+      throw new IllegalArgumentException("store.redis.sentinels must list the sentinels (\"host:port\") in sentinel"
+          + " mode");
+    }
+    options.relationCacheSize = store.positive("relationCacheSize", "TT_RELATION_CACHE_SIZE", DEFAULT_RELATION_CACHE);
+    options.sessionCacheSize = store.positive("sessionCacheSize", "TT_SESSION_CACHE_SIZE", DEFAULT_SESSION_CACHE);
+    options.userCacheSize = store.positive("userCacheSize", "TT_USER_CACHE_SIZE", DEFAULT_USER_CACHE);
     return options;
   }
 
@@ -74,6 +107,12 @@ public final class StoreOptions {
   public String redisPassword() { return redisPassword; }
   public int redisDatabase() { return redisDatabase; }
   public int redisPoolSize() { return redisPoolSize; }
+  public String redisMode() { return redisMode; }
+  public List<String> redisSentinels() { return redisSentinels; }
+  public String redisMasterName() { return redisMasterName; }
+  public int relationCacheSize() { return relationCacheSize; }
+  public int sessionCacheSize() { return sessionCacheSize; }
+  public int userCacheSize() { return userCacheSize; }
 
   public StoreOptions setType(String type) { this.type = type; return this; }
   public StoreOptions setEmbeddedPath(String embeddedPath) { this.embeddedPath = embeddedPath; return this; }
@@ -85,6 +124,13 @@ public final class StoreOptions {
   public StoreOptions setRedisHost(String redisHost) { this.redisHost = redisHost; return this; }
   public StoreOptions setRedisPort(int redisPort) { this.redisPort = redisPort; return this; }
   public StoreOptions setRedisDatabase(int redisDatabase) { this.redisDatabase = redisDatabase; return this; }
+  public StoreOptions setRedisPassword(String redisPassword) { this.redisPassword = redisPassword; return this; }
+  public StoreOptions setRedisSentinels(String masterName, List<String> sentinels) {
+    this.redisMode = REDIS_SENTINEL;
+    this.redisMasterName = masterName;
+    this.redisSentinels = List.copyOf(sentinels);
+    return this;
+  }
 
   /** For passing to verticles in their deployment config. */
   public JsonObject toJson() {
@@ -94,7 +140,11 @@ public final class StoreOptions {
         .put("mysql", new JsonObject().put("host", mysqlHost).put("port", mysqlPort).put("database", mysqlDatabase)
             .put("user", mysqlUser).put("password", mysqlPassword).put("poolSize", mysqlPoolSize))
         .put("redis", new JsonObject().put("host", redisHost).put("port", redisPort).put("password", redisPassword)
-            .put("database", redisDatabase).put("poolSize", redisPoolSize));
+            .put("database", redisDatabase).put("poolSize", redisPoolSize).put("mode", redisMode)
+            .put("sentinels", new JsonArray(redisSentinels)).put("masterName", redisMasterName))
+        .put("relationCacheSize", relationCacheSize)
+        .put("sessionCacheSize", sessionCacheSize)
+        .put("userCacheSize", userCacheSize);
   }
 
   public static StoreOptions fromJson(JsonObject storeSection) {

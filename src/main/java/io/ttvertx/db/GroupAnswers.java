@@ -1,12 +1,11 @@
 package io.ttvertx.db;
 
 import io.ttvertx.proto.IMBaseDefine;
+import io.ttvertx.proto.IMBaseDefine.GroupCmdID;
 import io.ttvertx.proto.IMGroup;
-import io.ttvertx.proto.IMMessage;
-import io.ttvertx.proto.TTInternal;
 import io.ttvertx.store.GroupRecord;
+import io.ttvertx.store.GroupStore;
 import io.ttvertx.store.GroupVersion;
-import io.ttvertx.store.Store;
 import io.vertx.core.Future;
 
 import java.util.HashMap;
@@ -16,22 +15,33 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The group service (0x04) of the db proxy, as TeamTalk's GroupAction answers it, plus storing group
- * messages. Requests arrive with the logged-in user's id; group details and members are answered
- * only to members (TeamTalk answers anyone).
+ * The group service (0x04) of the db proxy, as TeamTalk's GroupAction answers it. Requests arrive
+ * with the logged-in user's id; group details and members are answered only to members (TeamTalk
+ * answers anyone). Group messages are stored by {@link MessageAnswers}.
  */
-final class GroupAnswers {
+final class GroupAnswers implements DbCommand.Answers {
   private static final int OK = 0;
   private static final int FAILED = 1;
 
-  private final Store store;
+  private final GroupStore store;
 
-  GroupAnswers(Store store) {
+  GroupAnswers(GroupStore store) {
     this.store = store;
   }
 
+  @Override
+  public void register(Map<Integer, DbCommand> commands) {
+    commands.put(GroupCmdID.CID_GROUP_NORMAL_LIST_REQUEST_VALUE,
+        body -> normalGroups(IMGroup.IMNormalGroupListReq.parseFrom(body)));
+    commands.put(GroupCmdID.CID_GROUP_INFO_REQUEST_VALUE, body -> groupInfo(IMGroup.IMGroupInfoListReq.parseFrom(body)));
+    commands.put(GroupCmdID.CID_GROUP_CREATE_REQUEST_VALUE, body -> create(IMGroup.IMGroupCreateReq.parseFrom(body)));
+    commands.put(GroupCmdID.CID_GROUP_CHANGE_MEMBER_REQUEST_VALUE,
+        body -> changeMembers(IMGroup.IMGroupChangeMemberReq.parseFrom(body)));
+    commands.put(GroupCmdID.CID_GROUP_SHIELD_GROUP_REQUEST_VALUE, body -> shield(IMGroup.IMGroupShieldReq.parseFrom(body)));
+  }
+
   Future<IMGroup.IMNormalGroupListRsp> normalGroups(IMGroup.IMNormalGroupListReq request) {
-    return store.userGroups(request.getUserId(), Store.GROUP_TYPE_NORMAL).map(groups -> {
+    return store.userGroups(request.getUserId(), GroupStore.GROUP_TYPE_NORMAL).map(groups -> {
       IMGroup.IMNormalGroupListRsp.Builder response = IMGroup.IMNormalGroupListRsp.newBuilder()
           .setUserId(request.getUserId());
       for (GroupVersion group : groups) {
@@ -80,7 +90,7 @@ final class GroupAnswers {
     }
     Set<Integer> members = new LinkedHashSet<>(request.getMemberIdListList());
     return store.createGroup(request.getUserId(), request.getGroupName(), request.getGroupAvatar(),
-            Store.GROUP_TYPE_TEMPORARY, members)
+            GroupStore.GROUP_TYPE_TEMPORARY, members)
         .map(group -> response.setResultCode(OK).setGroupId(group.id()).addAllUserIdList(group.members()).build())
         .recover(refused -> Future.succeededFuture(response.setResultCode(FAILED).build()));
   }
@@ -110,16 +120,6 @@ final class GroupAnswers {
             .build());
   }
 
-  /** Stores a group message (sender and time already set by msg); refused when the sender is no member. */
-  Future<TTInternal.StoredGroupMsg> saveMessage(IMMessage.IMMsgData message) {
-    return store.saveGroupMessage(message.getFromUserId(), message.getToSessionId(),
-            message.getMsgType().getNumber(), message.getMsgData().toByteArray(), message.getCreateTime())
-        .map(stored -> TTInternal.StoredGroupMsg.newBuilder()
-            .setMsg(message.toBuilder().setMsgId(stored.message().msgId()))
-            .addAllMemberIdList(stored.members())
-            .build());
-  }
-
   private static IMBaseDefine.GroupInfo groupInfo(GroupRecord group, int shieldStatus) {
     return IMBaseDefine.GroupInfo.newBuilder()
         .setGroupId(group.id())
@@ -127,7 +127,7 @@ final class GroupAnswers {
         .setGroupName(group.name() == null ? "" : group.name())
         .setGroupAvatar(group.avatar() == null ? "" : group.avatar())
         .setGroupCreatorId(group.creatorId())
-        .setGroupType(group.type() == Store.GROUP_TYPE_NORMAL ? IMBaseDefine.GroupType.GROUP_TYPE_NORMAL
+        .setGroupType(group.type() == GroupStore.GROUP_TYPE_NORMAL ? IMBaseDefine.GroupType.GROUP_TYPE_NORMAL
             : IMBaseDefine.GroupType.GROUP_TYPE_TMP)
         .setShieldStatus(shieldStatus)
         .addAllGroupMemberList(group.members())

@@ -97,6 +97,11 @@ final class ProtoMapping {
         : IMBaseDefine.SessionType.SESSION_TYPE_SINGLE;
   }
 
+  /** Now in epoch seconds, as the protocol's times are. */
+  static int nowSeconds() {
+    return (int) (System.currentTimeMillis() / 1000);
+  }
+
   private static String nonNull(String value) {
     return value == null ? "" : value;
   }

@@ -2,7 +2,6 @@ package io.ttvertx.store.sql;
 
 import io.ttvertx.store.MessageRecord;
 
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -11,7 +10,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -20,9 +18,10 @@ import java.util.Map;
  * Writes the embedded store's message batches over one JDBC connection of its own, each batch as one
  * blocking call on a worker thread: a transaction through the Vert.x pool would go back to the event
  * loop between statements, and under load each of those turns waits behind thousands of other tasks.
- * Not thread-safe: the store calls it for one batch at a time.
+ * Ids, unread counts and read marks live in H2 tables here and change in the batch's transaction.
+ * Not thread-safe: one batch at a time.
  */
-final class H2BatchWriter implements AutoCloseable {
+final class H2BatchTransaction implements AutoCloseable {
   /** A counter table's statements: lock the batch's rows, then advance or insert one (params: last id, key). */
   private record Counters(String lock, String update, String insert) {
   }
@@ -42,60 +41,33 @@ final class H2BatchWriter implements AutoCloseable {
   private static final String SET_READ = "UPDATE tt_group_read SET cnt = ? WHERE userId = ? AND groupId = ?";
   private static final String INSERT_READ = "INSERT INTO tt_group_read (cnt, userId, groupId) VALUES (?, ?, ?)";
 
-  private interface Work {
-    List<MessageRecord> run() throws SQLException;
-  }
-
   private final Connection connection;
   private final Map<String, PreparedStatement> statements = new HashMap<>();
 
-  H2BatchWriter(String url) throws SQLException {
+  H2BatchTransaction(String url) throws SQLException {
     connection = DriverManager.getConnection(url, "sa", "");
     connection.setAutoCommit(false);
   }
 
   /**
-   * Stores a batch in one transaction and forces it to the disk: the batch's conversation counters
-   * are locked and advanced, the messages inserted, the unread counts raised and the new sessions
-   * created. Returns the messages with their ids, in the batch's order.
+   * Stores a batch in one transaction and forces it to the disk: the batch's counters are locked and
+   * advanced, the messages inserted, 1:1 messages counted unread, each group sender's read mark set to
+   * their last message and IMGroup.lastChated set, the new sessions created. Returns the messages with
+   * their ids, in the batch's order.
    */
-  List<MessageRecord> write(List<SqlStore.PendingMessage> batch, Map<Long, int[]> newSessions) throws SQLException {
-    return durably(() -> {
-      List<MessageRecord> records = SqlStore.withIds(batch, allocateIds(batch, MESSAGE_COUNTERS));
-      insertMessages(SqlStore.MessageKind.SINGLE, batch, records);
-      addUnread(records);
-      createSessions(newSessions);
-      return records;
-    });
-  }
-
-  /**
-   * Stores a batch of group messages as {@link #write} does: the groups' counters are locked and
-   * advanced, IMGroup.lastChated set, the messages inserted, each sender's read count set to their
-   * last message and the senders' new sessions created.
-   */
-  List<MessageRecord> writeGroups(List<SqlStore.PendingMessage> batch, Map<Long, int[]> newSessions)
+  List<MessageRecord> write(MessageKind kind, List<PendingMessage> batch, List<SessionTouch> newSessions)
       throws SQLException {
-    return durably(() -> {
-      List<MessageRecord> records = SqlStore.withIds(batch, allocateIds(batch, GROUP_COUNTERS));
-      List<int[]> lastChated = new ArrayList<>();
-      SqlStore.lastChated(records).forEach((groupId, time) -> lastChated.add(new int[] {time, groupId}));
-      executeBatch(SqlStore.UPDATE_LAST_CHATED, lastChated);
-      insertMessages(SqlStore.MessageKind.GROUP, batch, records);
-      List<int[]> readCounts = new ArrayList<>();
-      SqlStore.lastSentBySender(records).forEach((groupId, bySender) -> bySender.forEach((sender, last) ->
-          readCounts.add(new int[] {last, sender, groupId})));
-      updateElseInsert(SET_READ, INSERT_READ, readCounts);
-      createSessions(newSessions);
-      return records;
-    });
-  }
-
-  /** Runs {@code work} in one transaction, then forces the commit to the disk. */
-  private List<MessageRecord> durably(Work work) throws SQLException {
     List<MessageRecord> records;
     try {
-      records = work.run();
+      records = MessageRows.withIds(batch, allocateIds(batch, kind == MessageKind.SINGLE ? MESSAGE_COUNTERS
+          : GROUP_COUNTERS));
+      insertMessages(kind, batch, records);
+      if (kind == MessageKind.SINGLE) {
+        addUnread(records);
+      } else {
+        markSendersRead(records);
+      }
+      createSessions(newSessions);
       connection.commit();
     } catch (SQLException | RuntimeException e) {
       connection.rollback();
@@ -108,9 +80,9 @@ final class H2BatchWriter implements AutoCloseable {
     return records;
   }
 
-  private int[] allocateIds(List<SqlStore.PendingMessage> batch, Counters counters) throws SQLException {
+  private int[] allocateIds(List<PendingMessage> batch, Counters counters) throws SQLException {
     LinkedHashSet<Integer> keys = new LinkedHashSet<>();
-    batch.forEach(m -> keys.add(m.relateId()));
+    batch.forEach(m -> keys.add(m.conversationId()));
     Map<Integer, Integer> last = new HashMap<>();
     PreparedStatement lock = statement(counters.lock());
     lock.setObject(1, keys.toArray(new Integer[0]));
@@ -122,7 +94,7 @@ final class H2BatchWriter implements AutoCloseable {
     Map<Integer, Integer> existing = new HashMap<>(last);
     int[] ids = new int[batch.size()];
     for (int i = 0; i < ids.length; i++) {
-      ids[i] = last.merge(batch.get(i).relateId(), 1, Integer::sum);
+      ids[i] = last.merge(batch.get(i).conversationId(), 1, Integer::sum);
     }
     PreparedStatement update = statement(counters.update());
     PreparedStatement insert = statement(counters.insert());
@@ -137,23 +109,20 @@ final class H2BatchWriter implements AutoCloseable {
     return ids;
   }
 
-  private void insertMessages(SqlStore.MessageKind kind, List<SqlStore.PendingMessage> batch,
-                              List<MessageRecord> records) throws SQLException {
-    Map<String, PreparedStatement> byTable = new LinkedHashMap<>();
-    for (int i = 0; i < records.size(); i++) {
-      MessageRecord m = records.get(i);
-      int id = batch.get(i).relateId();
-      String content = AudioContent.isAudio(m.msgType()) ? Integer.toString(insertAudio(m))
-          : new String(m.msgData(), StandardCharsets.UTF_8);
-      PreparedStatement insert = byTable.computeIfAbsent(kind.table(id), table -> statement("INSERT INTO " + table
-          + kind.insertColumns + " VALUES " + kind.insertRow));
-      List<Object> row = kind.row(id, m, content);
-      for (int column = 0; column < row.size(); column++) {
-        insert.setObject(column + 1, row.get(column));
-      }
-      insert.addBatch();
+  private void insertMessages(MessageKind kind, List<PendingMessage> batch, List<MessageRecord> records)
+      throws SQLException {
+    List<String> contents = new ArrayList<>(records.size());
+    for (MessageRecord m : records) {
+      contents.add(AudioContent.isAudio(m.msgType()) ? Integer.toString(insertAudio(m)) : MessageRows.text(m));
     }
-    for (PreparedStatement insert : byTable.values()) {
+    for (Map.Entry<String, List<List<Object>>> table : MessageRows.byTable(kind, batch, records, contents).entrySet()) {
+      PreparedStatement insert = statement(MessageRows.insert(kind, table.getKey(), 1));
+      for (List<Object> row : table.getValue()) {
+        for (int column = 0; column < row.size(); column++) {
+          insert.setObject(column + 1, row.get(column));
+        }
+        insert.addBatch();
+      }
       insert.executeBatch();
     }
   }
@@ -161,7 +130,8 @@ final class H2BatchWriter implements AutoCloseable {
   private int insertAudio(MessageRecord message) throws SQLException {
     AudioContent audio = AudioContent.split(message.msgData());
     int id;
-    try (PreparedStatement insert = connection.prepareStatement(SqlStore.INSERT_AUDIO, Statement.RETURN_GENERATED_KEYS)) {
+    try (PreparedStatement insert = connection.prepareStatement(MessageRows.INSERT_AUDIO,
+        Statement.RETURN_GENERATED_KEYS)) {
       insert.setInt(1, message.fromUserId());
       insert.setInt(2, message.toUserId());
       insert.setInt(3, audio.data().length);
@@ -173,7 +143,7 @@ final class H2BatchWriter implements AutoCloseable {
         id = keys.getInt(1);
       }
     }
-    PreparedStatement data = statement(SqlStore.INSERT_AUDIO_DATA);
+    PreparedStatement data = statement(MessageRows.INSERT_AUDIO_DATA);
     data.setInt(1, id);
     data.setBytes(2, audio.data());
     data.executeUpdate();
@@ -182,9 +152,19 @@ final class H2BatchWriter implements AutoCloseable {
 
   private void addUnread(List<MessageRecord> records) throws SQLException {
     List<int[]> increments = new ArrayList<>();
-    SqlStore.unreadIncrements(records).forEach((receiver, bySender) -> bySender.forEach((sender, count) ->
+    MessageRows.unreadIncrements(records).forEach((receiver, bySender) -> bySender.forEach((sender, count) ->
         increments.add(new int[] {count, receiver, sender})));
     updateElseInsert(ADD_UNREAD, INSERT_UNREAD, increments);
+  }
+
+  private void markSendersRead(List<MessageRecord> records) throws SQLException {
+    List<int[]> lastChated = new ArrayList<>();
+    MessageRows.lastChated(records).forEach((groupId, time) -> lastChated.add(new int[] {time, groupId}));
+    executeBatch(MessageRows.UPDATE_LAST_CHATED, lastChated);
+    List<int[]> readMarks = new ArrayList<>();
+    MessageRows.lastSentBySender(records).forEach((groupId, bySender) -> bySender.forEach((sender, last) ->
+        readMarks.add(new int[] {last, sender, groupId})));
+    updateElseInsert(SET_READ, INSERT_READ, readMarks);
   }
 
   /** Runs {@code update} for each row, then {@code insert} (same params) for the rows it found nothing to update. */
@@ -213,15 +193,9 @@ final class H2BatchWriter implements AutoCloseable {
     return statement.executeBatch();
   }
 
-  private void createSessions(Map<Long, int[]> sessions) throws SQLException {
-    List<int[]> revive = new ArrayList<>(sessions.size());
-    List<int[]> insert = new ArrayList<>(sessions.size());
-    for (int[] session : sessions.values()) {
-      revive.add(SqlStore.reviveSessionParams(session));
-      insert.add(SqlStore.insertSessionParams(session));
-    }
-    executeBatch(SqlStore.REVIVE_SESSION, revive);
-    executeBatch(SqlStore.INSERT_MISSING_SESSION, insert);
+  private void createSessions(List<SessionTouch> sessions) throws SQLException {
+    executeBatch(RecentSessions.REVIVE_SESSION, sessions.stream().map(RecentSessions::reviveParams).toList());
+    executeBatch(RecentSessions.INSERT_MISSING_SESSION, sessions.stream().map(RecentSessions::insertParams).toList());
   }
 
   private PreparedStatement statement(String sql) {

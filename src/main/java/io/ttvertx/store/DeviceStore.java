@@ -1,0 +1,18 @@
+package io.ttvertx.store;
+
+import io.vertx.core.Future;
+
+/** Mobile devices' push tokens (TeamTalk keeps one per user). */
+public interface DeviceStore {
+  int CLIENT_TYPE_IOS = 0x11;
+  int CLIENT_TYPE_ANDROID = 0x12;
+
+  /**
+   * Records the push token of a user's mobile device, replacing the previous one. {@code clientType}
+   * is 0x11 (iOS) or 0x12 (Android).
+   */
+  Future<Void> setDeviceToken(int userId, int clientType, String token);
+
+  /** The user's device token, or null when none was recorded. */
+  Future<DeviceToken> deviceToken(int userId);
+}

@@ -1,0 +1,77 @@
+package io.ttvertx.store.redis;
+
+import io.ttvertx.store.DeviceStore;
+import io.ttvertx.store.DeviceToken;
+import io.ttvertx.store.sql.SqlDeviceTokens;
+import io.vertx.core.Future;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Push tokens in SQL (tt_device_token) and in TeamTalk's layout (MessageCounter.cpp):
+ * {@code device_<userId>} holds "ios:&lt;token&gt;" or "android:&lt;token&gt;", {@code device_<token>}
+ * the user id; a replaced token's reverse entry is deleted. Read from Redis; a token Redis lost is read
+ * from SQL and written back.
+ */
+final class RedisDeviceTokens implements DeviceStore {
+  private final Redis redis;
+  private final SqlDeviceTokens sqlTokens;
+
+  RedisDeviceTokens(Redis redis, SqlDeviceTokens sqlTokens) {
+    this.redis = redis;
+    this.sqlTokens = sqlTokens;
+  }
+
+  @Override
+  public Future<Void> setDeviceToken(int userId, int clientType, String token) {
+    return sqlTokens.setDeviceToken(userId, clientType, token).compose(v -> writeToRedis(userId, clientType, token));
+  }
+
+  private Future<Void> writeToRedis(int userId, int clientType, String token) {
+    return redis.send(Request.cmd(Command.GET).arg(RedisKeys.device(userId))).compose(old -> {
+      List<Request> writes = new ArrayList<>();
+      DeviceToken previous = parse(old);
+      if (previous != null && !previous.token().equals(token)) {
+        writes.add(Request.cmd(Command.DEL).arg(RedisKeys.deviceOwner(previous.token())));
+      }
+      writes.add(Request.cmd(Command.SET).arg(RedisKeys.device(userId)).arg(format(clientType, token)));
+      writes.add(Request.cmd(Command.SET).arg(RedisKeys.deviceOwner(token)).arg(userId));
+      return redis.batch(writes).mapEmpty();
+    });
+  }
+
+  @Override
+  public Future<DeviceToken> deviceToken(int userId) {
+    return redis.send(Request.cmd(Command.GET).arg(RedisKeys.device(userId))).compose(value -> {
+      DeviceToken cached = parse(value);
+      if (cached != null) {
+        return Future.succeededFuture(cached);
+      }
+      return sqlTokens.deviceToken(userId).compose(stored -> stored == null ? Future.succeededFuture(null)
+          : writeToRedis(userId, stored.clientType(), stored.token()).map(stored).otherwise(stored));
+    });
+  }
+
+  private static String format(int clientType, String token) {
+    return (clientType == CLIENT_TYPE_IOS ? "ios:" : clientType == CLIENT_TYPE_ANDROID ? "android:" : "") + token;
+  }
+
+  private static DeviceToken parse(Response value) {
+    if (value == null || value.toString().isEmpty()) {
+      return null;
+    }
+    String text = value.toString();
+    if (text.startsWith("ios:")) {
+      return new DeviceToken(CLIENT_TYPE_IOS, text.substring(4));
+    }
+    if (text.startsWith("android:")) {
+      return new DeviceToken(CLIENT_TYPE_ANDROID, text.substring(8));
+    }
+    return new DeviceToken(0, text);
+  }
+}
