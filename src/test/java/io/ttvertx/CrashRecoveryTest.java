@@ -5,6 +5,7 @@ import io.ttvertx.store.NewUser;
 import io.ttvertx.store.Store;
 import io.ttvertx.store.Stores;
 import io.ttvertx.support.ChatTraffic;
+import io.ttvertx.support.ChildProcesses;
 import io.ttvertx.support.ChatTraffic.AckedMessage;
 import io.ttvertx.support.ChatTraffic.Endpoint;
 import io.ttvertx.support.ChatTraffic.UserPair;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,6 +55,7 @@ class CrashRecoveryTest {
   private ForkedServer server;
   private ChatTraffic traffic;
   private MysqlTestDatabase mysql;
+  private Path embeddedDir;
 
   @BeforeEach
   void createVertx() {
@@ -72,13 +75,14 @@ class CrashRecoveryTest {
       if (mysql != null) {
         mysql.drop();
       }
+      ChildProcesses.deleteDirectory(embeddedDir);
       await(vertx.close());
     }
   }
 
   @Test
   void embeddedStoreKeepsEveryAcknowledgedMessageThroughASigkill() {
-    ConversationAudit audit = chatThroughAKillAndARestart(TestServer.defaultConfig(), "embedded");
+    ConversationAudit audit = chatThroughAKillAndARestart(serverConfig(), "embedded");
     audit.assertEveryAcknowledgedMessageStoredOnce(traffic.acked());
     audit.assertUnreadCountsMatchHistory();
   }
@@ -86,7 +90,7 @@ class CrashRecoveryTest {
   @Test
   void mysqlAndRedisStoreKeepsEveryAcknowledgedMessageThroughASigkill() {
     mysql = MysqlTestDatabase.empty(vertx, 13);
-    JsonObject config = TestServer.defaultConfig()
+    JsonObject config = serverConfig()
         .put("store", mysql.storeOptions().toJson())
         .put("db", new JsonObject().put("instances", 2));
     ConversationAudit audit = chatThroughAKillAndARestart(config, "mysql");
@@ -96,6 +100,13 @@ class CrashRecoveryTest {
     List<String> uncounted = audit.unreadCountProblems(null);
     log.info("mysql: unread counts that differ from the history: {}", uncounted.isEmpty() ? "none" : uncounted);
     audit.assertUnreadCountsCoverAcknowledged(traffic.acked());
+  }
+
+  /** Every role on free ports, on a fresh embedded store in a temp dir (deleted after the test). */
+  private JsonObject serverConfig() {
+    JsonObject config = TestServer.defaultConfig();
+    embeddedDir = Path.of(config.getJsonObject("store").getJsonObject("embedded").getString("path")).getParent();
+    return config;
   }
 
   /** Creates the users, runs the server and the traffic, kills and restarts the server, and reads what it kept. */
