@@ -37,10 +37,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The server, in a child JVM, is SIGKILLed while 20 pairs of users chat (10 messages a second each),
  * then started again on the same data and ports while the clients log in again and go on chatting.
  * Afterwards every message the server acknowledged must be in its conversation's history exactly
- * once, under the id it was acknowledged with. Nothing is ever read, so on the embedded (H2) store,
- * which counts unread messages in the message's transaction, every unread count must match the
- * history; on MySQL/MariaDB + Redis, which counts them in Redis after the MySQL commit, a count must
- * lie between the acknowledged and the stored messages.
+ * once, under the id it was acknowledged with. Nothing is ever read, so every unread count must match
+ * the history: on the embedded (H2) store at once (it counts in the message's transaction); on
+ * MySQL/MariaDB + Redis within seconds (it counts in Redis after the MySQL commit, and a batch the kill
+ * cut in between is found and its receivers' counts rebuilt from SQL).
  */
 class CrashRecoveryTest {
   private static final Logger log = LoggerFactory.getLogger(CrashRecoveryTest.class);
@@ -50,6 +50,8 @@ class CrashRecoveryTest {
   private static final int ACKS_BEFORE_KILL = 4 * 2 * PAIRS * MESSAGES_PER_SECOND_PER_USER;
   private static final int ACKS_AFTER_RESTART = 2 * 2 * PAIRS * MESSAGES_PER_SECOND_PER_USER;
   private static final Duration TRAFFIC_TIMEOUT = Duration.ofSeconds(30);
+  /** A batch cut between commit and counting is swept after 5 s, then its counts are rebuilt at the next read. */
+  private static final Duration UNREAD_REPAIR_TIMEOUT = Duration.ofSeconds(20);
 
   private Vertx vertx;
   private ForkedServer server;
@@ -95,11 +97,13 @@ class CrashRecoveryTest {
         .put("db", new JsonObject().put("instances", 2));
     ConversationAudit audit = chatThroughAKillAndARestart(config, "mysql");
     audit.assertEveryAcknowledgedMessageStoredOnce(traffic.acked());
-    // the unread counts live in Redis, counted after the MySQL commit: a kill in between leaves a stored,
-    // unacknowledged message uncounted, so only the acknowledged messages are sure to be counted
     List<String> uncounted = audit.unreadCountProblems(null);
-    log.info("mysql: unread counts that differ from the history: {}", uncounted.isEmpty() ? "none" : uncounted);
-    audit.assertUnreadCountsCoverAcknowledged(traffic.acked());
+    log.info("mysql: unread counts that differ from the history right after the restart: {}",
+        uncounted.isEmpty() ? "none" : uncounted);
+    Endpoint endpoint = new Endpoint("127.0.0.1", server.msgPort());
+    Poll.until(UNREAD_REPAIR_TIMEOUT, () -> "unread counts still differ from the history: "
+        + ConversationAudit.collect(vertx, endpoint, traffic.pairs()).unreadCountProblems(null),
+        () -> ConversationAudit.collect(vertx, endpoint, traffic.pairs()).unreadCountProblems(null).isEmpty());
   }
 
   /** Every role on free ports, on a fresh embedded store in a temp dir (deleted after the test). */

@@ -25,6 +25,7 @@ public final class Stores {
   private static Store mysql(Vertx vertx, StoreOptions options) {
     return new SqlStore(new MysqlDatabase(vertx, options), options, shared -> {
       ReadPositions positions = new ReadPositions(shared.db());
+      shared.relations().setCreationListener((relateId, small, big) -> positions.conversationCreated(small, big));
       RedisBackend redis = new RedisBackend(vertx, options, positions, shared.relations(), shared.sqlMembers(),
           shared.sqlShields(), shared.sqlTokens());
       MysqlMessageWriter writer = new MysqlMessageWriter(shared.db(), redis.counters(), shared.sessions(), positions);

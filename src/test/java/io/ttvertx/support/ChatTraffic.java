@@ -265,6 +265,9 @@ public final class ChatTraffic {
     user.client = client;
     client.pushHandler(pdu -> handlePush(user, client, pdu));
     client.closed().onComplete(v -> handleClosed(user, client));
+    // as every TeamTalk client does after logging in (the answer is not needed here)
+    client.request(IMBaseDefine.ServiceID.SID_MSG_VALUE, IMBaseDefine.MessageCmdID.CID_MSG_UNREAD_CNT_REQUEST_VALUE,
+        IMMessage.IMUnreadMsgCntReq.newBuilder().setUserId(user.userId).build());
     return Future.succeededFuture();
   }
 

@@ -5,7 +5,10 @@ import io.vertx.core.Vertx;
 import io.vertx.mysqlclient.MySQLBuilder;
 import io.vertx.mysqlclient.MySQLConnectOptions;
 import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Command;
 import io.vertx.redis.client.RedisAPI;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
 import io.vertx.sqlclient.Pool;
 import org.junit.jupiter.api.Assumptions;
 
@@ -120,6 +123,21 @@ public final class MysqlTestDatabase {
       options.setDatabase(database);
     }
     return MySQLBuilder.pool().connectingTo(options).using(vertx).build();
+  }
+
+  /** Runs one command on this test's Redis database; its answer as text (null for none). */
+  public String redis(String... command) {
+    Redis redis = Redis.createClient(vertx, "redis://127.0.0.1:6379/" + redisDatabase);
+    try {
+      Request request = Request.cmd(Command.create(command[0]));
+      for (int i = 1; i < command.length; i++) {
+        request.arg(command[i]);
+      }
+      Response answer = await(redis.send(request));
+      return answer == null ? null : answer.toString();
+    } finally {
+      redis.close();
+    }
   }
 
   /** Empties this test's Redis database, as if Redis had lost its data. */

@@ -29,14 +29,16 @@ public final class RedisBackend {
   private final RedisGroupMembers members;
   private final RedisGroupShields shields;
   private final RedisDeviceTokens tokens;
+  private final Vertx vertx;
 
   public RedisBackend(Vertx vertx, StoreOptions options, ReadPositions positions, Relations relations,
                       GroupMembers sqlMembers, SqlGroupShields sqlShields, SqlDeviceTokens sqlTokens) {
+    this.vertx = vertx;
     this.redis = RedisConnector.create(vertx, options);
     this.epoch = new RedisEpoch(redis);
     RedisRepairs repairs = new RedisRepairs(vertx, redis);
     CounterCheck counterCheck = new CounterCheck(redis, epoch, positions);
-    this.unread = new RedisUnreadCounters(redis, epoch, counterCheck, positions, relations, repairs);
+    this.unread = new RedisUnreadCounters(redis, epoch, counterCheck, positions, relations);
     this.counters = new RedisMessageCounters(redis, epoch, counterCheck, unread);
     this.members = new RedisGroupMembers(redis, sqlMembers, repairs);
     this.shields = new RedisGroupShields(redis, sqlShields);
@@ -45,10 +47,12 @@ public final class RedisBackend {
 
   /** Connects, and starts a new epoch when Redis lost the data of the last. */
   public Future<Void> start() {
-    return redis.send(Request.cmd(Command.PING)).compose(pong -> epoch.current()).mapEmpty();
+    return redis.send(Request.cmd(Command.PING)).compose(pong -> epoch.current())
+        .onSuccess(started -> unread.startSweeping(vertx)).mapEmpty();
   }
 
   public Future<Void> close() {
+    unread.stopSweeping(vertx);
     redis.close();
     return Future.succeededFuture();
   }

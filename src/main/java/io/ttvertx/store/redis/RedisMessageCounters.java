@@ -15,6 +15,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * Message ids from TeamTalk's Redis counters ({@code msg_id_<relateId>}, {@code group_msg_id_<groupId>}),
@@ -24,6 +25,8 @@ import java.util.Set;
  * its commit, that the epoch of its ids is still the one in use: when Redis lost its data in between,
  * the ids may be handed out again, and the batch is rolled back and takes new ones. A check that
  * starts after that confirmation reads SQL with a locking read, which waits for the batch's commit.
+ * The confirmation also raises the receivers' unread sequences and records the batch as being counted
+ * (see {@link RedisUnreadCounters}).
  */
 final class RedisMessageCounters implements MessageCounters {
   private static final LuaScript ALLOCATE = new LuaScript(RedisEpoch.PRELUDE + """
@@ -43,11 +46,15 @@ final class RedisMessageCounters implements MessageCounters {
       end
       return result
       """);
-  /** ARGV: the epoch of the ids, then the receivers, each of whose unread sequence is raised. */
+  /**
+   * ARGV: the epoch of the ids, the batch's token, what its counting will touch (see
+   * {@link RedisUnreadCounters#pendingEntry}), then the receivers, each of whose unread sequence is raised.
+   */
   private static final LuaScript CONFIRM = new LuaScript(RedisEpoch.PRELUDE + """
       if current_epoch() ~= ARGV[1] then return {'STALE'} end
+      redis.call('HSET', 'tt_unread_pending', ARGV[2], redis.call('TIME')[1] .. '|' .. ARGV[3])
       local result = {'OK'}
-      for i = 2, #ARGV do
+      for i = 4, #ARGV do
         result[#result + 1] = redis.call('INCR', 'tt_unread_seq_' .. ARGV[i])
       end
       return result
@@ -132,6 +139,8 @@ final class RedisMessageCounters implements MessageCounters {
     private final MessageKind kind;
     private final int[] ids;
     private final String allocationEpoch;
+    /** Names the batch's counting until it is done (tt_unread_pending). */
+    private final String token = UUID.randomUUID().toString();
     /** Each receiver's unread sequence as the confirmation raised it. */
     private final Map<Integer, Long> sequences = new HashMap<>();
 
@@ -150,6 +159,8 @@ final class RedisMessageCounters implements MessageCounters {
     public Future<Void> confirm(List<MessageRecord> records) {
       List<Object> args = new ArrayList<>();
       args.add(allocationEpoch);
+      args.add(token);
+      args.add(RedisUnreadCounters.pendingEntry(kind, records));
       Set<Integer> receivers = new LinkedHashSet<>();
       if (kind == MessageKind.SINGLE) {
         records.forEach(m -> receivers.add(m.toUserId()));
@@ -171,7 +182,8 @@ final class RedisMessageCounters implements MessageCounters {
 
     @Override
     public Future<Void> committed(List<MessageRecord> records) {
-      return kind == MessageKind.SINGLE ? unread.countSingle(records, sequences) : unread.countGroup(records);
+      return kind == MessageKind.SINGLE ? unread.countSingle(token, records, sequences)
+          : unread.countGroup(token, records);
     }
   }
 }

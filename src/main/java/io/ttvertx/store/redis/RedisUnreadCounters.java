@@ -7,6 +7,7 @@ import io.ttvertx.store.sql.ReadPositions;
 import io.ttvertx.store.sql.Relations;
 import io.ttvertx.store.sql.UnreadCounters;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Response;
 import org.slf4j.Logger;
@@ -15,8 +16,10 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Unread counts in TeamTalk's Redis keys, rebuilt from SQL read positions ({@link ReadPositions})
@@ -37,8 +40,9 @@ import java.util.Map;
  * raised to what each batch, read or SQL says, in any order; one not checked against SQL in the
  * current epoch is raised to SQL's value first.
  *
- * <p>A Redis write that fails after the SQL commit is remembered and undone as an invalidation (the
- * value is rebuilt from SQL at its next read) once Redis answers again.
+ * <p>A batch is recorded in {@code tt_unread_pending} when it is confirmed, before its commit, and
+ * dropped when it is counted. Batches left there (their process died between the commit and the
+ * counting, or Redis did not answer) are swept: what they touched is rebuilt from SQL at its next read.
  */
 public final class RedisUnreadCounters implements UnreadCounters {
   private static final Logger log = LoggerFactory.getLogger(RedisUnreadCounters.class);
@@ -80,12 +84,14 @@ public final class RedisUnreadCounters implements UnreadCounters {
       return 'OK'
       """);
   /**
-   * ARGV: per receiver: userId, sequence, number of senders, then per sender: senderId, number of
-   * ids, the ids. Counts the ids above the receiver's read position, for receivers whose base is older.
+   * ARGV: the batch's token, then per receiver: userId, sequence, number of senders, then per sender:
+   * senderId, number of ids, the ids. Counts the ids above the receiver's read position, for receivers
+   * whose base is older, and ends the batch's pending entry.
    */
   private static final LuaScript COUNT = new LuaScript(RedisEpoch.PRELUDE + """
       local epoch = current_epoch()
-      local i = 1
+      redis.call('HDEL', 'tt_unread_pending', ARGV[1])
+      local i = 2
       while i <= #ARGV do
         local user = ARGV[i]
         local sequence = tonumber(ARGV[i + 1])
@@ -166,10 +172,14 @@ public final class RedisUnreadCounters implements UnreadCounters {
       end
       return {'OK', last}
       """);
-  /** ARGV: number of groups, then group, newest id pairs, then sender, group, last id triples. */
+  /**
+   * ARGV: the batch's token, the number of groups, then group, newest id pairs, then sender, group,
+   * last id triples.
+   */
   private static final LuaScript GROUP_COUNT = new LuaScript("""
-      local groups = tonumber(ARGV[1])
-      local i = 2
+      redis.call('HDEL', 'tt_unread_pending', ARGV[1])
+      local groups = tonumber(ARGV[2])
+      local i = 3
       for g = 1, groups do
         local key = ARGV[i] .. '_im_group_msg'
         local count = tonumber(redis.call('HGET', key, 'count') or '-1')
@@ -184,17 +194,42 @@ public final class RedisUnreadCounters implements UnreadCounters {
       end
       return 'OK'
       """);
+  /**
+   * ARGV: the age in seconds. Batches confirmed that long ago and never counted (their process died,
+   * or Redis did not answer after their commit): their receivers' counts are rebuilt from SQL.
+   */
+  private static final LuaScript SWEEP = new LuaScript("""
+      local now = tonumber(redis.call('TIME')[1])
+      local pending = redis.call('HGETALL', 'tt_unread_pending')
+      local swept = 0
+      for i = 1, #pending, 2 do
+        local entry = pending[i + 1]
+        local sep = string.find(entry, '|', 1, true)
+        if now - tonumber(string.sub(entry, 1, sep - 1)) >= tonumber(ARGV[1]) then
+          local kind = string.sub(entry, sep + 1, sep + 1)
+          for item in string.gmatch(string.sub(entry, sep + 3), '[^,]+') do
+            if kind == 'S' then redis.call('DEL', 'tt_unread_base_' .. item)
+            else redis.call('SREM', 'tt_checked', item) end
+          end
+          redis.call('HDEL', 'tt_unread_pending', pending[i])
+          swept = swept + 1
+        end
+      end
+      return swept
+      """);
+  /** A batch confirmed this long ago and not counted yet is taken as lost. */
+  static final int PENDING_SECONDS = 5;
+  static final long SWEEP_INTERVAL_MS = 1000;
 
   private final Redis redis;
   private final RedisEpoch epoch;
   private final CounterCheck counterCheck;
   private final ReadPositions positions;
   private final Relations relations;
-  private final RedisRepairs repairs;
+  private long sweepTimer = -1;
 
   RedisUnreadCounters(Redis redis, RedisEpoch epoch, CounterCheck counterCheck, ReadPositions positions,
-                      Relations relations, RedisRepairs repairs) {
-    this.repairs = repairs;
+                      Relations relations) {
     this.redis = redis;
     this.epoch = epoch;
     this.counterCheck = counterCheck;
@@ -311,14 +346,51 @@ public final class RedisUnreadCounters implements UnreadCounters {
     });
   }
 
-  /** After a batch's commit: counts its messages for the receivers whose base is older than their sequence. */
-  Future<Void> countSingle(List<MessageRecord> records, Map<Integer, Long> sequences) {
+  /**
+   * What a batch's counting touches, recorded when it is confirmed and dropped when it is counted:
+   * "S|" and its receivers (whose counts a lost batch leaves short), or "G|" and its groups' counts and
+   * senders' read marks (which it leaves unchecked).
+   */
+  static String pendingEntry(MessageKind kind, List<MessageRecord> records) {
+    Set<String> items = new LinkedHashSet<>();
+    if (kind == MessageKind.SINGLE) {
+      records.forEach(m -> items.add(Integer.toString(m.toUserId())));
+      return "S|" + String.join(",", items);
+    }
+    records.forEach(m -> {
+      items.add(RedisKeys.groupCount(m.toUserId()));
+      items.add(RedisKeys.groupRead(m.fromUserId(), m.toUserId()));
+    });
+    return "G|" + String.join(",", items);
+  }
+
+  /** Starts sweeping, every second, the batches that were confirmed and never counted. */
+  void startSweeping(Vertx vertx) {
+    sweepTimer = vertx.setPeriodic(SWEEP_INTERVAL_MS, id -> SWEEP.run(redis, List.of(), List.of(PENDING_SECONDS))
+        .onSuccess(swept -> {
+          if (swept.toInteger() > 0) {
+            log.info("{} batches were stored but never counted (a process died, or Redis did not answer): their"
+                + " unread counts are rebuilt from SQL", swept.toInteger());
+          }
+        }));
+  }
+
+  void stopSweeping(Vertx vertx) {
+    vertx.cancelTimer(sweepTimer);
+  }
+
+  /**
+   * After a batch's commit: counts its messages for the receivers whose base is older than their
+   * sequence. When this fails, the batch's pending entry stays, and the sweep rebuilds the counts.
+   */
+  Future<Void> countSingle(String token, List<MessageRecord> records, Map<Integer, Long> sequences) {
     Map<Integer, Map<Integer, List<Integer>>> idsByReceiverAndSender = new HashMap<>();
     for (MessageRecord m : records) {
       idsByReceiverAndSender.computeIfAbsent(m.toUserId(), r -> new HashMap<>())
           .computeIfAbsent(m.fromUserId(), s -> new ArrayList<>()).add(m.msgId());
     }
     List<Object> args = new ArrayList<>();
+    args.add(token);
     idsByReceiverAndSender.forEach((receiver, bySender) -> {
       args.add(receiver);
       args.add(sequences.getOrDefault(receiver, 0L));
@@ -330,9 +402,8 @@ public final class RedisUnreadCounters implements UnreadCounters {
       });
     });
     return COUNT.run(redis, List.of(), args).<Void>mapEmpty().recover(failure -> {
-      log.warn("counting {} messages unread failed ({}): the receivers' counts are rebuilt from SQL", records.size(),
-          failure.getMessage());
-      idsByReceiverAndSender.keySet().forEach(receiver -> repairs.deleteLater(RedisKeys.unreadBase(receiver)));
+      log.warn("counting {} messages unread failed ({}): the receivers' counts will be rebuilt from SQL",
+          records.size(), failure.getMessage());
       return Future.succeededFuture();
     });
   }
@@ -423,11 +494,15 @@ public final class RedisUnreadCounters implements UnreadCounters {
     });
   }
 
-  /** After a group batch's commit: each group's count and each sender's read mark raised to the batch's ids. */
-  Future<Void> countGroup(List<MessageRecord> records) {
+  /**
+   * After a group batch's commit: each group's count and each sender's read mark raised to the batch's
+   * ids. When this fails, the batch's pending entry stays, and the sweep has them checked again.
+   */
+  Future<Void> countGroup(String token, List<MessageRecord> records) {
     Map<Integer, Integer> newest = MessageRows.newestByGroup(records);
     Map<Integer, Map<Integer, Integer>> lastSent = MessageRows.lastSentBySender(records);
     List<Object> args = new ArrayList<>();
+    args.add(token);
     args.add(newest.size());
     newest.forEach((groupId, id) -> {
       args.add(groupId);
@@ -439,11 +514,8 @@ public final class RedisUnreadCounters implements UnreadCounters {
       args.add(last);
     }));
     return GROUP_COUNT.run(redis, List.of(), args).<Void>mapEmpty().recover(failure -> {
-      log.warn("counting {} group messages failed ({}): the counts are checked against SQL again", records.size(),
-          failure.getMessage());
-      newest.keySet().forEach(groupId -> repairs.uncheckLater(RedisKeys.groupCount(groupId)));
-      lastSent.forEach((groupId, bySender) -> bySender.keySet().forEach(sender ->
-          repairs.uncheckLater(RedisKeys.groupRead(sender, groupId))));
+      log.warn("counting {} group messages failed ({}): the counts will be checked against SQL again",
+          records.size(), failure.getMessage());
       return Future.succeededFuture();
     });
   }

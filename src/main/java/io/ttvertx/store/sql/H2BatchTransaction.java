@@ -194,8 +194,15 @@ final class H2BatchTransaction implements AutoCloseable {
   }
 
   private void createSessions(List<SessionTouch> sessions) throws SQLException {
-    executeBatch(RecentSessions.REVIVE_SESSION, sessions.stream().map(RecentSessions::reviveParams).toList());
-    executeBatch(RecentSessions.INSERT_MISSING_SESSION, sessions.stream().map(RecentSessions::insertParams).toList());
+    int[] revived = executeBatch(RecentSessions.REVIVE_SESSION, sessions.stream().map(RecentSessions::reviveParams)
+        .toList());
+    List<int[]> missing = new ArrayList<>();
+    for (int i = 0; i < revived.length; i++) {
+      if (revived[i] == 0) {
+        missing.add(RecentSessions.insertParams(sessions.get(i)));
+      }
+    }
+    executeBatch(RecentSessions.INSERT_SESSION, missing);
   }
 
   private PreparedStatement statement(String sql) {

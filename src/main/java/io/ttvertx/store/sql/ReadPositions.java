@@ -16,7 +16,8 @@ import java.util.Map;
  * message read. It is what unread counts are rebuilt from when Redis lost them: a conversation's
  * unread count is the number of messages from the peer after the position, a group's the messages
  * after it. Positions only move forward. Every conversation this store writes to has a row for both
- * users, made by the transaction of its first batch, so a user's rows list all their conversations.
+ * users, made when the conversation is created (or, for one older than this table, by the transaction
+ * of its first batch here), so a user's rows list all their conversations.
  */
 public final class ReadPositions {
   static final int SINGLE = 1;
@@ -31,6 +32,13 @@ public final class ReadPositions {
 
   public ReadPositions(SqlDatabase db) {
     this.db = db;
+  }
+
+  /** A new conversation: neither user has read anything of it. */
+  public Future<Void> conversationCreated(int smallId, int bigId) {
+    int now = Sql.now();
+    return db.pool().preparedQuery(START).executeBatch(List.of(Tuple.of(smallId, SINGLE, bigId, 0, now),
+        Tuple.of(bigId, SINGLE, smallId, 0, now))).mapEmpty();
   }
 
   /**

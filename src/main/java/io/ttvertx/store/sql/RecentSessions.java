@@ -3,7 +3,9 @@ package io.ttvertx.store.sql;
 import io.ttvertx.store.MessageRecord;
 import io.ttvertx.store.SessionRecord;
 import io.vertx.core.Future;
+import io.vertx.mysqlclient.MySQLBatchException;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
@@ -30,13 +32,18 @@ import java.util.function.Supplier;
 public final class RecentSessions {
   private static final Logger log = LoggerFactory.getLogger(RecentSessions.class);
   static final int MAX_RECENT_SESSIONS = 100;
+  static final int WRITE_ATTEMPTS = 3;
   /** Params as {@link #reviveParams}. */
   static final String REVIVE_SESSION = "UPDATE IMRecentSession SET status = 0, updated = ? WHERE userId = ?"
       + " AND peerId = ? AND type = ?";
-  /** Params as {@link #insertParams}. TeamTalk's table has no unique key to upsert on. */
-  static final String INSERT_MISSING_SESSION = "INSERT INTO IMRecentSession (userId, peerId, type, status, created,"
-      + " updated) SELECT ?, ?, ?, 0, ?, ? FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM"
-      + " IMRecentSession WHERE userId = ? AND peerId = ? AND type = ?)";
+  /**
+   * Params as {@link #insertParams}; for the sessions the revive found nothing to update. TeamTalk's
+   * table has no unique key to upsert on: two stores creating one session at once both lock its gap
+   * with the revive, and the deadlock their inserts then meet rolls one back, which retries and finds
+   * the other's row. (An INSERT ... SELECT would hold InnoDB's AUTO-INC table lock while it waits.)
+   */
+  static final String INSERT_SESSION = "INSERT INTO IMRecentSession (userId, peerId, type, status, created,"
+      + " updated) VALUES (?, ?, ?, 0, ?, ?)";
 
   private final SqlDatabase db;
   private final Relations relations;
@@ -119,15 +126,19 @@ public final class RecentSessions {
     if (sessions.isEmpty()) {
       return Future.succeededFuture();
     }
-    List<Tuple> updates = new ArrayList<>();
-    List<Tuple> inserts = new ArrayList<>();
-    for (SessionTouch session : sessions) {
-      updates.add(Sql.tuple(reviveParams(session)));
-      inserts.add(Sql.tuple(insertParams(session)));
-    }
-    return client.preparedQuery(REVIVE_SESSION).executeBatch(updates)
-        .compose(v -> client.preparedQuery(INSERT_MISSING_SESSION).executeBatch(inserts))
-        .mapEmpty();
+    List<Tuple> updates = sessions.stream().map(session -> Sql.tuple(reviveParams(session))).toList();
+    return client.preparedQuery(REVIVE_SESSION).executeBatch(updates).compose(updated -> {
+      List<Tuple> inserts = new ArrayList<>();
+      RowSet<Row> result = updated;
+      for (SessionTouch session : sessions) {
+        if (result == null || result.rowCount() == 0) {
+          inserts.add(Sql.tuple(insertParams(session)));
+        }
+        result = result == null ? null : result.next();
+      }
+      return inserts.isEmpty() ? Future.succeededFuture()
+          : client.preparedQuery(INSERT_SESSION).executeBatch(inserts).mapEmpty();
+    });
   }
 
   static int[] reviveParams(SessionTouch s) {
@@ -135,8 +146,7 @@ public final class RecentSessions {
   }
 
   static int[] insertParams(SessionTouch s) {
-    return new int[] {s.userId(), s.peerId(), s.sessionType(), s.time(), s.time(), s.userId(), s.peerId(),
-        s.sessionType()};
+    return new int[] {s.userId(), s.peerId(), s.sessionType(), s.time(), s.time()};
   }
 
   public Future<List<SessionRecord>> recent(int userId, int updatedSince) {
@@ -207,14 +217,25 @@ public final class RecentSessions {
     return Future.all(updates).mapEmpty();
   }
 
-  /** Runs {@code write} after every session write queued before it; a failure does not stop the writes after it. */
+  /**
+   * Runs {@code write} after every session write queued before it, again when it fails (two stores
+   * writing sessions at once can deadlock on IMRecentSession's gaps; on MariaDB a deadlock taking the
+   * AUTO-INC lock reports error 1467); a failure does not stop the writes after it.
+   */
   private Future<Void> queueWrite(Supplier<Future<Void>> write) {
-    Future<Void> done = sessionWrites.transform(previous -> write.get()).recover(failure -> {
-      log.warn("writing recent sessions failed: {}", failure.getMessage());
+    Future<Void> done = sessionWrites.transform(previous -> withRetries(write, WRITE_ATTEMPTS)).recover(failure -> {
+      String reason = failure instanceof MySQLBatchException batch && !batch.getIterationError().isEmpty()
+          ? batch.getIterationError().values().iterator().next().getMessage() : failure.getMessage();
+      log.warn("writing recent sessions failed: {}", reason);
       return Future.succeededFuture();
     });
     sessionWrites = done;
     return done;
+  }
+
+  private static Future<Void> withRetries(Supplier<Future<Void>> write, int attempts) {
+    return write.get().recover(failure -> attempts > 1 ? withRetries(write, attempts - 1)
+        : Future.failedFuture(failure));
   }
 
   /** Completes once every session write queued so far is done. */

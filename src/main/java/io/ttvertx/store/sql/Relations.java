@@ -17,13 +17,23 @@ public final class Relations {
   static final int CREATE_ATTEMPTS = 20;
   static final long CREATE_RETRY_MS = 10;
 
+  /** Told of each relation this process inserts, before any message of it is stored. */
+  public interface CreationListener {
+    Future<Void> created(int relateId, int smallId, int bigId);
+  }
+
   private final SqlDatabase db;
   private final LruCache<Long, Integer> ids;
+  private CreationListener creationListener = (relateId, small, big) -> Future.succeededFuture();
   private final Map<Long, Future<Integer>> beingCreated = new HashMap<>();
 
   public Relations(SqlDatabase db, int cacheSize) {
     this.db = db;
     this.ids = new LruCache<>(cacheSize);
+  }
+
+  public void setCreationListener(CreationListener listener) {
+    this.creationListener = listener;
   }
 
   /** The relation id of two users; created when {@code create}, else null when missing. */
@@ -56,7 +66,8 @@ public final class Relations {
               + " VALUES (?, ?, 0, ?, ?)").execute(Tuple.of(small, big, now, now))
           .recover(duplicate -> Future.succeededFuture())
           // another process may insert too: the lowest id is the relation, for everyone
-          .compose(v -> findCreated(small, big, CREATE_ATTEMPTS));
+          .compose(v -> findCreated(small, big, CREATE_ATTEMPTS))
+          .compose(relateId -> creationListener.created(relateId, small, big).map(relateId));
     }).andThen(ar -> {
       beingCreated.remove(key);
       if (ar.succeeded()) {
