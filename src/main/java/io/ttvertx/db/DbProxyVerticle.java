@@ -2,6 +2,7 @@ package io.ttvertx.db;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
+import io.ttvertx.ThrottledLog;
 import io.ttvertx.bus.Addresses;
 import io.ttvertx.bus.DbBatch;
 import io.ttvertx.config.StoreOptions;
@@ -37,12 +38,14 @@ public class DbProxyVerticle extends VerticleBase {
   /** Config key of the shared AES key (TeamTalk's aesKey). */
   public static final String AES_KEY = "aesKey";
   public static final String STORE = "store";
+  static final long FAILURE_LOG_INTERVAL_MS = 5_000;
 
   private Store store;
   private final Map<Integer, DbCommand> commands = new HashMap<>();
   private MessageConsumer<Buffer> consumer;
   private MessageConsumer<Buffer> ownConsumer;
   private String address;
+  private final ThrottledLog failures = new ThrottledLog(log, FAILURE_LOG_INTERVAL_MS);
   /** Answer batches being gathered, by reply address, until the end of the current event-loop turn. */
   private final Map<String, Buffer> answersToSend = new LinkedHashMap<>();
 
@@ -103,7 +106,8 @@ public class DbProxyVerticle extends VerticleBase {
           byte[] response = ar.result().toByteArray();
           answerLater(replyTo, out -> DbBatch.appendAnswer(out, request.requestId(), response));
         } else {
-          log.warn("command 0x{} failed: {}", Integer.toHexString(command), ar.cause().toString());
+          failures.warn(String.valueOf(ar.cause().getMessage()), "command 0x" + Integer.toHexString(command)
+              + " failed: " + ar.cause());
           answerLater(replyTo, out -> DbBatch.appendFailure(out, request.requestId(),
               String.valueOf(ar.cause().getMessage())));
         }

@@ -49,8 +49,9 @@ abstract class CommandHandlers {
         .andThen(ar -> {
           connection.requestFinished();
           if (ar.failed()) {
-            log.warn("connection {} (user {}): {} failed in db proxy: {}", connection.id(), connection.userId(),
-                pdu.describe(), ar.cause().getMessage());
+            String reason = String.valueOf(ar.cause().getMessage());
+            server.failureLog().warn(reason, "connection " + connection.id() + " (user " + connection.userId() + "): "
+                + pdu.describe() + " failed in db proxy: " + reason);
           }
         });
     if (order != Order.READ) {

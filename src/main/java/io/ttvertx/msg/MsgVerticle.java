@@ -18,6 +18,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
+import io.ttvertx.ThrottledLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +36,9 @@ import java.util.UUID;
  */
 public class MsgVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(MsgVerticle.class);
+  static final long FAILURE_LOG_INTERVAL_MS = 5_000;
+  private final ThrottledLog failureLog = new ThrottledLog(LoggerFactory.getLogger(CommandHandlers.class),
+      FAILURE_LOG_INTERVAL_MS);
 
   /**
    * Requests this instance's connections may have waiting at the db proxy. Above it no connection of
@@ -283,6 +287,8 @@ public class MsgVerticle extends VerticleBase {
   MsgOptions options() { return options; }
   DbClient db() { return db; }
   RouteClient route() { return route; }
+  /** Where the failures of clients' requests are logged, a flood of one reason as one line. */
+  ThrottledLog failureLog() { return failureLog; }
   CommandDispatcher commands() { return commands; }
 
   int nowSeconds() {

@@ -52,14 +52,21 @@ public final class MysqlTestDatabase {
     return db;
   }
 
-  /** A database created by TeamTalk's own ttopen.sql (../shared/teamtalk/ttopen.sql). */
+  /** Where TeamTalk's own schema dump is expected: ../shared/teamtalk/ttopen.sql beside the project. */
+  public static Path teamTalkSchemaDump() {
+    return Path.of(System.getProperty("user.dir"), "..", "shared", "teamtalk", "ttopen.sql").normalize();
+  }
+
+  /**
+   * A database created by TeamTalk's own ttopen.sql; the test is skipped, saying why, when the dump is
+   * not beside the project (a clone on its own).
+   */
   public static MysqlTestDatabase fromTeamTalkSchema(Vertx vertx, int redisDatabase) throws IOException,
       InterruptedException {
     Assumptions.assumeTrue(enabled(StoreOptions.MYSQL), "mysql store not selected (tt.test.stores)");
-    Path dump = Path.of(System.getProperty("user.dir"), "..", "shared", "teamtalk", "ttopen.sql").normalize();
-    if (!Files.exists(dump)) {
-      throw new IllegalStateException("TeamTalk's schema dump is missing: " + dump);
-    }
+    Path dump = teamTalkSchemaDump();
+    Assumptions.assumeTrue(Files.exists(dump), "TeamTalk's schema dump is not at " + dump
+        + ": the tests on a database created by TeamTalk's own ttopen.sql are skipped");
     MysqlTestDatabase db = new MysqlTestDatabase(vertx, "tt_ttopen_" + UUID.randomUUID().toString().substring(0, 8),
         redisDatabase);
     String sql = Files.readString(dump, StandardCharsets.UTF_8)

@@ -19,7 +19,9 @@ import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -52,14 +54,20 @@ public abstract class ServerTestBase {
 
   /**
    * Starts the server on MySQL/MariaDB + Redis (Redis database {@code redisDatabase}), on a database
-   * created by TeamTalk's own ttopen.sql, with two db proxies sharing it (each msg instance keeps to
-   * one of them); {@link #stopServer()} drops it.
+   * created by TeamTalk's own ttopen.sql (by the store itself when the dump is not beside the project),
+   * with two db proxies sharing it (each msg instance keeps to one of them); {@link #stopServer()} drops it.
    */
   protected static void startServerOnTeamTalkMysql(int redisDatabase, Function<Store, Future<?>> setup) {
     mysqlSetupVertx = Vertx.vertx();
     try {
-      mysqlDatabase = MysqlTestDatabase.fromTeamTalkSchema(mysqlSetupVertx, redisDatabase);
-    } catch (java.io.IOException | InterruptedException e) {
+      if (Files.exists(MysqlTestDatabase.teamTalkSchemaDump())) {
+        mysqlDatabase = MysqlTestDatabase.fromTeamTalkSchema(mysqlSetupVertx, redisDatabase);
+      } else {
+        System.err.println("TeamTalk's schema dump is not at " + MysqlTestDatabase.teamTalkSchemaDump()
+            + ": running on a database the store creates");
+        mysqlDatabase = MysqlTestDatabase.empty(mysqlSetupVertx, redisDatabase);
+      }
+    } catch (IOException | InterruptedException e) {
       throw new IllegalStateException(e);
     }
     JsonObject config = TestServer.defaultConfig();
