@@ -33,8 +33,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * 1:1 chat traffic for fault tests: pairs of users, logged in as Windows clients, message each other
  * at a steady rate with unique texts ({@code "<from>-><to>#<n>"}) while the test breaks the server or
  * its storage. Every DATA_ACK the senders get is recorded; a message without one (a timeout, a closed
- * connection, a killed server) counts as unacknowledged and is never sent again. A closed connection
- * logs in again after a short back-off (the server may be restarting) and its user goes on sending.
+ * connection, a killed server) counts as unacknowledged and is never sent again. After each login a
+ * user asks for its unread counts, as TeamTalk's clients do. A closed connection logs in again after a
+ * short back-off (the server may be restarting) and its user goes on sending.
  * Receivers acknowledge each copy with DATA_ACK as clients do but never send READ_ACK, so everything
  * received stays unread. {@link ConversationAudit} checks afterwards what the server kept.
  *

@@ -45,6 +45,7 @@ final class RedisDeviceTokens implements DeviceStore {
     });
   }
 
+  /** From Redis; from SQL (and written back) when Redis lost it, and from SQL alone while Redis is down. */
   @Override
   public Future<DeviceToken> deviceToken(int userId) {
     return redis.send(Request.cmd(Command.GET).arg(RedisKeys.device(userId))).compose(value -> {
@@ -54,7 +55,7 @@ final class RedisDeviceTokens implements DeviceStore {
       }
       return sqlTokens.deviceToken(userId).compose(stored -> stored == null ? Future.succeededFuture(null)
           : writeToRedis(userId, stored.clientType(), stored.token()).map(stored).otherwise(stored));
-    });
+    }, redisDown -> sqlTokens.deviceToken(userId));
   }
 
   private static String format(int clientType, String token) {

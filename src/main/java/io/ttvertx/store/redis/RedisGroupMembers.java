@@ -19,7 +19,8 @@ import java.util.Map;
  * GroupModel::getGroupUser reads them, kept from IMGroupMember: a hash not checked against SQL in the
  * current epoch (Redis lost it, failed over, or never had it) is written again from IMGroupMember before
  * it is answered. Every change bumps the group's generation, and a rewrite from rows read before a
- * change is dropped, so a removed member never comes back from a late rewrite.
+ * change is dropped, so a removed member never comes back from a late rewrite. While Redis is down,
+ * members are read from IMGroupMember.
  */
 final class RedisGroupMembers implements GroupMembers {
   private static final Logger log = LoggerFactory.getLogger(RedisGroupMembers.class);
@@ -116,7 +117,7 @@ final class RedisGroupMembers implements GroupMembers {
         members.putAll(rebuilt);
         return members;
       });
-    });
+    }, redisDown -> sqlMembers.members(ids));
   }
 
   /** Writes hashes again from IMGroupMember; the members read there are the answer either way. */
@@ -138,7 +139,7 @@ final class RedisGroupMembers implements GroupMembers {
         return Future.succeededFuture(answer.size() > 1 ? answer.get(1).toInteger() : null);
       }
       return members(List.of(groupId)).map(members -> members.getOrDefault(groupId, Map.of()).get(userId));
-    });
+    }, redisDown -> sqlMembers.joinTime(groupId, userId));
   }
 
   /** TeamTalk GroupModel::insertNewGroup: the members' hash, complete, so checked at once. */

@@ -20,7 +20,7 @@ import java.util.Map;
 /**
  * Push shields in SQL (tt_group_setting) and in TeamTalk's hash {@code group_set_<groupId>} field
  * {@code <userId>_1} (GroupModel::setPush). Read from Redis; a group whose hash Redis lost is read
- * from SQL and written back.
+ * from SQL and written back; while Redis is down, they are read from SQL.
  */
 final class RedisGroupShields implements GroupShields {
   private static final Logger log = LoggerFactory.getLogger(RedisGroupShields.class);
@@ -61,7 +61,7 @@ final class RedisGroupShields implements GroupShields {
     users.forEach(user -> hmget.arg(user + RedisKeys.PUSH_SETTING));
     return redis.batch(List.of(Request.cmd(Command.EXISTS).arg(key), hmget)).compose(answers -> {
       if (answers.get(0).toInteger() == 0) {
-        return fromSql(groupId, users);
+        return fromSql(groupId, users, true);
       }
       Response values = answers.get(1);
       Map<Integer, Integer> shields = new HashMap<>();
@@ -70,14 +70,15 @@ final class RedisGroupShields implements GroupShields {
         shields.put(users.get(i), value == null ? 0 : value.toInteger());
       }
       return Future.succeededFuture(shields);
-    });
+    }, redisDown -> fromSql(groupId, users, false));
   }
 
-  private Future<Map<Integer, Integer>> fromSql(int groupId, List<Integer> users) {
+  /** The shields SQL has, written back to Redis when {@code writeBack}. */
+  private Future<Map<Integer, Integer>> fromSql(int groupId, List<Integer> users, boolean writeBack) {
     return sqlShields.allShields(groupId).compose(stored -> {
       Map<Integer, Integer> shields = new HashMap<>();
       users.forEach(user -> shields.put(user, stored.getOrDefault(user, 0)));
-      if (stored.isEmpty()) {
+      if (stored.isEmpty() || !writeBack) {
         return Future.succeededFuture(shields);
       }
       Request hset = Request.cmd(Command.HSET).arg(RedisKeys.groupSettings(groupId));

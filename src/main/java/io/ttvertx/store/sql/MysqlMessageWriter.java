@@ -89,10 +89,11 @@ public final class MysqlMessageWriter implements MessageWriter {
 
   private Future<Void> writeWithRetry(MessageKind kind, List<PendingMessage> batch, List<MessageRecord> records,
                                       MessageCounters.Allocation ids, List<SessionTouch> newSessions, int attempt) {
-    return db.<Void>inTransaction(conn -> insertMessages(conn, kind, batch, records)
-            .compose(v -> kind == MessageKind.GROUP
-                ? updateLastChated(conn, records).compose(x -> positions.sendersRead(conn, records))
-                : positions.conversationsStarted(conn, newSessions, records))
+    // the statements are pipelined on the transaction's connection; the confirmation follows them
+    return db.<Void>inTransaction(conn -> Future.all(insertMessages(conn, kind, batch, records),
+                kind == MessageKind.GROUP
+                    ? Future.all(updateLastChated(conn, records), positions.sendersRead(conn, records))
+                    : positions.conversationsStarted(conn, newSessions, records))
             .compose(v -> ids.confirm(records)))
         .recover(failure -> {
           if (failure instanceof MessageCounters.StaleIdsException) {

@@ -216,8 +216,8 @@ public final class SqlStore implements Store {
   @Override
   public Future<Void> removeSession(int userId, int peerId, int sessionType) {
     // a removed session's unread count goes too (TeamTalk RecentSession.cpp)
-    return onContext(() -> (sessionType == 2 ? unread.markGroupRead(peerId, List.of(userId))
-        : clearUnread(userId, peerId)).compose(v -> sessions.remove(userId, peerId, sessionType)));
+    return onContext(() -> (sessionType == 2 ? clearGroupUnread(userId, peerId) : clearUnread(userId, peerId))
+        .compose(v -> sessions.remove(userId, peerId, sessionType)));
   }
 
   // ---- groups
