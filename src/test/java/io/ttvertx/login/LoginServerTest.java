@@ -4,7 +4,6 @@ import io.ttvertx.ServerDeployer;
 import io.ttvertx.client.TeamTalkClient;
 import io.ttvertx.config.ServerOptions;
 import io.ttvertx.support.TestServer;
-import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
