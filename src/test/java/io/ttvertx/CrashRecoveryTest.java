@@ -1,9 +1,5 @@
 package io.ttvertx;
 
-import io.ttvertx.config.StoreOptions;
-import io.ttvertx.store.NewUser;
-import io.ttvertx.store.Store;
-import io.ttvertx.store.Stores;
 import io.ttvertx.support.ChatTraffic;
 import io.ttvertx.support.ChildProcesses;
 import io.ttvertx.support.ChatTraffic.AckedMessage;
@@ -12,9 +8,7 @@ import io.ttvertx.support.ChatTraffic.UserPair;
 import io.ttvertx.support.ConversationAudit;
 import io.ttvertx.support.ForkedServer;
 import io.ttvertx.support.MysqlTestDatabase;
-import io.ttvertx.support.Poll;
 import io.ttvertx.support.TestServer;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
@@ -100,10 +94,8 @@ class CrashRecoveryTest {
     List<String> uncounted = audit.unreadCountProblems(null);
     log.info("mysql: unread counts that differ from the history right after the restart: {}",
         uncounted.isEmpty() ? "none" : uncounted);
-    Endpoint endpoint = new Endpoint("127.0.0.1", server.msgPort());
-    Poll.until(UNREAD_REPAIR_TIMEOUT, () -> "unread counts still differ from the history: "
-        + ConversationAudit.collect(vertx, endpoint, traffic.pairs()).unreadCountProblems(null),
-        () -> ConversationAudit.collect(vertx, endpoint, traffic.pairs()).unreadCountProblems(null).isEmpty());
+    ConversationAudit.awaitUnreadCountsMatchHistory(vertx, new Endpoint("127.0.0.1", server.msgPort()),
+        traffic.pairs(), UNREAD_REPAIR_TIMEOUT);
   }
 
   /** Every role on free ports, on a fresh embedded store in a temp dir (deleted after the test). */
@@ -119,7 +111,7 @@ class CrashRecoveryTest {
     for (int p = 0; p < PAIRS; p++) {
       pairs.add(new UserPair(String.format("crash%02da", p), String.format("crash%02db", p)));
     }
-    createUsers(config, pairs);
+    ChatTraffic.createUsers(vertx, config.getJsonObject("store"), ChatTraffic.userNames(pairs), "Crash");
     server = new ForkedServer(config).start();
     Endpoint endpoint = new Endpoint("127.0.0.1", server.msgPort());
     traffic = new ChatTraffic(vertx, List.of(endpoint), pairs).messagesPerSecond(MESSAGES_PER_SECOND_PER_USER)
@@ -160,24 +152,6 @@ class CrashRecoveryTest {
   }
 
   private void awaitAcks(int count, String when) {
-    Poll.until(TRAFFIC_TIMEOUT, () -> count + " messages acknowledged " + when + ", only " + traffic.ackedCount()
-        + "\n" + server.logTail(), () -> traffic.ackedCount() >= count);
-  }
-
-  /** In this JVM, before the server starts: the embedded store is opened by one process at a time. */
-  private void createUsers(JsonObject config, List<UserPair> pairs) {
-    Store store = Stores.create(vertx, StoreOptions.fromJson(config.getJsonObject("store")));
-    Future<Void> created = store.start();
-    for (UserPair pair : pairs) {
-      for (String name : List.of(pair.first(), pair.second())) {
-        created = created.compose(v -> store.addUser(new NewUser(name, ChatTraffic.PASSWORD, name, "Crash"))
-            .mapEmpty());
-      }
-    }
-    try {
-      await(created);
-    } finally {
-      await(store.close());
-    }
+    traffic.awaitAcked(count, TRAFFIC_TIMEOUT, when, () -> "\n" + server.logTail());
   }
 }

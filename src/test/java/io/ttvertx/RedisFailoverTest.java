@@ -1,17 +1,12 @@
 package io.ttvertx;
 
 import io.ttvertx.config.ServerOptions;
-import io.ttvertx.config.StoreOptions;
-import io.ttvertx.store.NewUser;
-import io.ttvertx.store.Store;
-import io.ttvertx.store.Stores;
 import io.ttvertx.support.ChatTraffic;
 import io.ttvertx.support.ChatTraffic.AckedMessage;
 import io.ttvertx.support.ChatTraffic.Endpoint;
 import io.ttvertx.support.ChatTraffic.UserPair;
 import io.ttvertx.support.ConversationAudit;
 import io.ttvertx.support.MysqlTestDatabase;
-import io.ttvertx.support.Poll;
 import io.ttvertx.support.RedisSentinelSetup;
 import io.ttvertx.support.TestServer;
 import io.vertx.core.Vertx;
@@ -81,19 +76,10 @@ class RedisFailoverTest {
             .toList())
         .toJson();
     List<UserPair> pairs = new ArrayList<>();
-    List<NewUser> users = new ArrayList<>();
     for (int p = 0; p < PAIRS; p++) {
-      UserPair pair = new UserPair(String.format("fail%02da", p), String.format("fail%02db", p));
-      pairs.add(pair);
-      users.add(new NewUser(pair.first(), ChatTraffic.PASSWORD, pair.first(), "Failover"));
-      users.add(new NewUser(pair.second(), ChatTraffic.PASSWORD, pair.second(), "Failover"));
+      pairs.add(new UserPair(String.format("fail%02da", p), String.format("fail%02db", p)));
     }
-    Store setup = Stores.create(vertx, StoreOptions.fromJson(store));
-    try {
-      await(setup.start().compose(v -> setup.importUsers(users)));
-    } finally {
-      await(setup.close());
-    }
+    ChatTraffic.createUsers(vertx, store, ChatTraffic.userNames(pairs), "Failover");
     int msgPort = TestServer.freePort();
     JsonObject config = new JsonObject()
         .put("msg", new JsonObject().put("host", "127.0.0.1").put("port", msgPort).put("priorIp", "127.0.0.1"))
@@ -127,13 +113,10 @@ class RedisFailoverTest {
             + " {} acknowledged ({} before the kill), {} unacknowledged, {} stored", newPrimary, promotedMs, resumedMs,
         traffic.sent(), acked.size(), ackedBefore, traffic.unacknowledged(), audit.storedMessageCount());
     audit.assertEveryAcknowledgedMessageStoredOnce(acked);
-    Poll.until(UNREAD_TIMEOUT, () -> "unread counts differ from the history: "
-            + ConversationAudit.collect(vertx, endpoint, pairs).unreadCountProblems(null),
-        () -> ConversationAudit.collect(vertx, endpoint, pairs).unreadCountProblems(null).isEmpty());
+    ConversationAudit.awaitUnreadCountsMatchHistory(vertx, endpoint, pairs, UNREAD_TIMEOUT);
   }
 
   private void awaitAcks(int count, String when) {
-    Poll.until(TRAFFIC_TIMEOUT, () -> count + " messages acknowledged " + when + ", only " + traffic.ackedCount(),
-        () -> traffic.ackedCount() >= count);
+    traffic.awaitAcked(count, TRAFFIC_TIMEOUT, when, () -> "");
   }
 }

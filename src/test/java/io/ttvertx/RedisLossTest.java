@@ -7,7 +7,6 @@ import io.ttvertx.proto.IMBaseDefine;
 import io.ttvertx.proto.IMLogin;
 import io.ttvertx.proto.IMMessage;
 import io.ttvertx.config.StoreOptions;
-import io.ttvertx.store.NewUser;
 import io.ttvertx.store.Store;
 import io.ttvertx.store.Stores;
 import io.ttvertx.support.ChatTraffic;
@@ -150,9 +149,7 @@ class RedisLossTest {
     log.info("{} on {} node(s): {} sent, {} acknowledged ({} before the fault), {} unacknowledged, {} stored", fault,
         nodes.size(), traffic.sent(), acked.size(), ackedBefore, traffic.unacknowledged(), audit.storedMessageCount());
     audit.assertEveryAcknowledgedMessageStoredOnce(acked);
-    Poll.until(UNREAD_TIMEOUT, () -> "unread counts differ from the history: "
-            + ConversationAudit.collect(vertx, auditor, pairs).unreadCountProblems(null),
-        () -> ConversationAudit.collect(vertx, auditor, pairs).unreadCountProblems(null).isEmpty());
+    ConversationAudit.awaitUnreadCountsMatchHistory(vertx, auditor, pairs, UNREAD_TIMEOUT);
   }
 
   /**
@@ -198,17 +195,7 @@ class RedisLossTest {
   }
 
   private void awaitAcks(int count, String when) {
-    Poll.until(TRAFFIC_TIMEOUT, () -> count + " messages acknowledged " + when + ", only " + traffic.ackedCount(),
-        () -> traffic.ackedCount() >= count);
-  }
-
-  private void createUsers(JsonObject storeConfig, List<NewUser> users) {
-    Store store = Stores.create(vertx, StoreOptions.fromJson(storeConfig));
-    try {
-      await(store.start().compose(v -> store.importUsers(users)));
-    } finally {
-      await(store.close());
-    }
+    traffic.awaitAcked(count, TRAFFIC_TIMEOUT, when, () -> "");
   }
 
   /**
@@ -217,15 +204,12 @@ class RedisLossTest {
    */
   private void startNodes(int count) {
     JsonObject store = database.storeOptions().setRedisPort(redis.port()).toJson();
-    List<NewUser> users = new ArrayList<>();
-    users.add(new NewUser(PROBE, ChatTraffic.PASSWORD, PROBE, "Loss"));
-    users.add(new NewUser(PROBE_PEER, ChatTraffic.PASSWORD, PROBE_PEER, "Loss"));
+    List<String> users = new ArrayList<>(List.of(PROBE, PROBE_PEER));
     for (int p = 0; p < PAIRS; p++) {
-      for (String side : List.of("a", "b")) {
-        String name = String.format("loss%02d%s", p, side);
-        users.add(new NewUser(name, ChatTraffic.PASSWORD, name, "Loss"));
-      }
+      users.add(String.format("loss%02da", p));
+      users.add(String.format("loss%02db", p));
     }
+    ChatTraffic.createUsers(vertx, store, users, "Loss");
     for (int i = 0; i < count; i++) {
       int msgPort = TestServer.freePort();
       JsonObject config = new JsonObject()
@@ -236,9 +220,6 @@ class RedisLossTest {
       if (count > 1) {
         config.put("cluster", new JsonObject().put("host", "127.0.0.1").put("hazelcastPort", HAZELCAST_PORT)
             .put("members", new JsonArray().add("127.0.0.1")));
-      }
-      if (i == 0) {
-        createUsers(store, users);
       }
       ServerOptions options = ServerOptions.read(config, Map.of());
       Vertx node = await(ServerVertx.create(options.cluster()));

@@ -2,6 +2,7 @@ package io.ttvertx.support;
 
 import com.google.protobuf.ByteString;
 import io.ttvertx.client.TeamTalkClient;
+import io.ttvertx.config.StoreOptions;
 import io.ttvertx.protocol.Pdu;
 import io.ttvertx.proto.IMBaseDefine;
 import io.ttvertx.proto.IMBaseDefine.MessageCmdID;
@@ -9,16 +10,21 @@ import io.ttvertx.proto.IMBaseDefine.ServiceID;
 import io.ttvertx.proto.IMLogin;
 import io.ttvertx.proto.IMMessage;
 import io.ttvertx.proto.IMOther;
+import io.ttvertx.store.NewUser;
+import io.ttvertx.store.Store;
+import io.ttvertx.store.Stores;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,6 +34,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * 1:1 chat traffic for fault tests: pairs of users, logged in as Windows clients, message each other
@@ -199,6 +207,31 @@ public final class ChatTraffic {
   /** How many DATA_ACKs were received so far. */
   public int ackedCount() {
     return acked.size();
+  }
+
+  /** Waits until {@code count} messages are acknowledged; {@code detail} is added to the failure's message. */
+  public void awaitAcked(int count, Duration timeout, String when, Supplier<String> detail) {
+    Poll.until(timeout, () -> count + " messages acknowledged " + when + ", only " + ackedCount() + detail.get(),
+        () -> ackedCount() >= count);
+  }
+
+  /**
+   * Creates the users named (password {@link #PASSWORD}) in the store {@code storeConfig} selects, from
+   * this JVM, before the server runs: the embedded store is opened by one process at a time.
+   */
+  public static void createUsers(Vertx vertx, JsonObject storeConfig, Collection<String> names, String department) {
+    Store store = Stores.create(vertx, StoreOptions.fromJson(storeConfig));
+    List<NewUser> users = names.stream().map(name -> new NewUser(name, PASSWORD, name, department)).toList();
+    try {
+      Await.await(store.start().compose(v -> store.importUsers(users)));
+    } finally {
+      Await.await(store.close());
+    }
+  }
+
+  /** Both users of every pair. */
+  public static List<String> userNames(List<UserPair> pairs) {
+    return pairs.stream().flatMap(pair -> Stream.of(pair.first(), pair.second())).toList();
   }
 
   /** Messages sent that got no DATA_ACK (after {@link #stop()}: that never got one). */

@@ -16,6 +16,7 @@ import io.ttvertx.support.ChatTraffic.UserPair;
 import io.vertx.core.Vertx;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -69,6 +70,17 @@ public final class ConversationAudit {
   }
 
   /** Reads, through the msg server at {@code endpoint}, every pair's conversation and every user's unread counts. */
+  /**
+   * Audits again until every unread count matches the history, at most {@code timeout}: counts that a
+   * crash or Redis's loss left wrong are rebuilt at a later read.
+   */
+  public static void awaitUnreadCountsMatchHistory(Vertx vertx, Endpoint endpoint, List<UserPair> pairs,
+                                                   Duration timeout) {
+    Poll.until(timeout, () -> "unread counts differ from the history: "
+            + collect(vertx, endpoint, pairs).unreadCountProblems(null),
+        () -> collect(vertx, endpoint, pairs).unreadCountProblems(null).isEmpty());
+  }
+
   public static ConversationAudit collect(Vertx vertx, Endpoint endpoint, List<UserPair> pairs) {
     List<Conversation> conversations = new ArrayList<>();
     Map<String, IMMessage.IMUnreadMsgCntRsp> unread = new LinkedHashMap<>();

@@ -13,8 +13,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Redis writes that failed after their SQL commit, turned into invalidations sent once Redis answers
- * again: the value is then rebuilt from SQL at its next read. Tried every second until they succeed.
+ * Redis writes of group membership that failed after their SQL commit, turned into invalidations sent
+ * once Redis answers again: the value is then rebuilt from SQL at its next read. Tried every second
+ * until they succeed.
  */
 final class RedisRepairs {
   private static final Logger log = LoggerFactory.getLogger(RedisRepairs.class);
@@ -22,7 +23,6 @@ final class RedisRepairs {
 
   private final Vertx vertx;
   private final Redis redis;
-  private final Set<String> keysToDelete = new LinkedHashSet<>();
   private final Set<String> keysToUncheck = new LinkedHashSet<>();
   private final Set<String> keysToIncrement = new LinkedHashSet<>();
   private long timer = -1;
@@ -30,11 +30,6 @@ final class RedisRepairs {
   RedisRepairs(Vertx vertx, Redis redis) {
     this.vertx = vertx;
     this.redis = redis;
-  }
-
-  void deleteLater(String key) {
-    keysToDelete.add(key);
-    schedule();
   }
 
   /** The key's value is checked against SQL again before its next use. */
@@ -55,20 +50,14 @@ final class RedisRepairs {
   }
 
   private void repair() {
-    List<String> deletes = new ArrayList<>(keysToDelete);
     List<String> unchecks = new ArrayList<>(keysToUncheck);
     List<String> increments = new ArrayList<>(keysToIncrement);
-    if (deletes.isEmpty() && unchecks.isEmpty() && increments.isEmpty()) {
+    if (unchecks.isEmpty() && increments.isEmpty()) {
       vertx.cancelTimer(timer);
       timer = -1;
       return;
     }
     List<Request> requests = new ArrayList<>();
-    if (!deletes.isEmpty()) {
-      Request del = Request.cmd(Command.DEL);
-      deletes.forEach(del::arg);
-      requests.add(del);
-    }
     if (!unchecks.isEmpty()) {
       Request srem = Request.cmd(Command.SREM).arg(RedisKeys.CHECKED);
       unchecks.forEach(srem::arg);
@@ -76,11 +65,10 @@ final class RedisRepairs {
     }
     increments.forEach(key -> requests.add(Request.cmd(Command.INCR).arg(key)));
     redis.batch(requests).onSuccess(done -> {
-      deletes.forEach(keysToDelete::remove);
       unchecks.forEach(keysToUncheck::remove);
       increments.forEach(keysToIncrement::remove);
       log.info("Redis answers again: {} values it missed will be rebuilt from SQL",
-          deletes.size() + unchecks.size() + increments.size());
+          unchecks.size() + increments.size());
     });
   }
 }

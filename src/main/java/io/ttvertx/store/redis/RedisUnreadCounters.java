@@ -329,20 +329,30 @@ public final class RedisUnreadCounters implements UnreadCounters {
 
   @Override
   public Future<Void> clearUnread(int userId, int peerId, int relateId) {
-    return clear(userId, peerId, relateId, 1);
+    return onCheckedCounter(MessageKind.SINGLE, relateId, CLEAR, List.of(userId, peerId))
+        .compose(last -> positions.advance(List.of(userId), 1, peerId, last));
   }
 
-  private Future<Void> clear(int userId, int peerId, int relateId, int attempt) {
-    String counter = RedisKeys.counter(MessageKind.SINGLE, relateId);
-    return CLEAR.run(redis, List.of(counter), List.of(userId, peerId)).compose(answer -> {
+  /**
+   * Runs {@code script} (KEYS: the counter; it answers 'UNCHECKED', or 'OK' and the counter's value)
+   * once the conversation's or group's counter is checked against SQL; the counter's value.
+   */
+  private Future<Integer> onCheckedCounter(MessageKind kind, int id, LuaScript script, List<Object> args) {
+    return onCheckedCounter(kind, id, script, args, 1);
+  }
+
+  private Future<Integer> onCheckedCounter(MessageKind kind, int id, LuaScript script, List<Object> args,
+                                           int attempt) {
+    String counter = RedisKeys.counter(kind, id);
+    return script.run(redis, List.of(counter), args).compose(answer -> {
       if ("OK".equals(answer.get(0).toString())) {
-        return positions.advance(List.of(userId), 1, peerId, answer.get(1).toInteger());
+        return Future.succeededFuture(answer.get(1).toInteger());
       }
       if (attempt >= CounterCheck.ATTEMPTS) {
-        return Future.failedFuture(new IllegalStateException("conversation counter " + counter + " stays unchecked"));
+        return Future.failedFuture(new IllegalStateException("counter " + counter + " stays unchecked"));
       }
-      return epoch.current().compose(e -> counterCheck.check(MessageKind.SINGLE, List.of(relateId)))
-          .compose(v -> clear(userId, peerId, relateId, attempt + 1));
+      return epoch.current().compose(e -> counterCheck.check(kind, List.of(id)))
+          .compose(v -> onCheckedCounter(kind, id, script, args, attempt + 1));
     });
   }
 
@@ -474,24 +484,11 @@ public final class RedisUnreadCounters implements UnreadCounters {
     if (userIds.isEmpty()) {
       return Future.succeededFuture();
     }
-    return markGroupRead(groupId, userIds, 1);
-  }
-
-  private Future<Void> markGroupRead(int groupId, Collection<Integer> userIds, int attempt) {
-    String counter = RedisKeys.counter(MessageKind.GROUP, groupId);
     List<Object> args = new ArrayList<>();
     args.add(groupId);
     args.addAll(userIds);
-    return GROUP_MARK.run(redis, List.of(counter), args).compose(answer -> {
-      if ("OK".equals(answer.get(0).toString())) {
-        return positions.advance(userIds, 2, groupId, answer.get(1).toInteger());
-      }
-      if (attempt >= CounterCheck.ATTEMPTS) {
-        return Future.failedFuture(new IllegalStateException("group counter " + counter + " stays unchecked"));
-      }
-      return epoch.current().compose(e -> counterCheck.check(MessageKind.GROUP, List.of(groupId)))
-          .compose(v -> markGroupRead(groupId, userIds, attempt + 1));
-    });
+    return onCheckedCounter(MessageKind.GROUP, groupId, GROUP_MARK, args)
+        .compose(last -> positions.advance(userIds, 2, groupId, last));
   }
 
   /**
