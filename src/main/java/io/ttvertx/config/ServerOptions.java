@@ -15,6 +15,7 @@ public final class ServerOptions {
   private final int routeInstances;
   private final int dbInstances;
   private final StoreOptions store;
+  private final StorageOptions storage;
   private final ClusterOptions cluster;
   private final String aesKey;
   private final JsonObject source;
@@ -28,6 +29,7 @@ public final class ServerOptions {
     this.routeInstances = new ConfigReader(source, "route", env).integer("instances", null, 1);
     this.dbInstances = new ConfigReader(source, "db", env).integer("instances", "TT_DB_INSTANCES", 1);
     this.store = StoreOptions.read(source, env);
+    this.storage = StorageOptions.read(source, env);
     this.cluster = ClusterOptions.read(source, env);
     this.aesKey = new ConfigReader(source, "db", env).string("aesKey", "TT_AES_KEY", DEFAULT_AES_KEY);
     if (aesKey.length() != 32) {
@@ -67,6 +69,8 @@ public final class ServerOptions {
   public int routeInstances() { return routeInstances; }
   public int dbInstances() { return dbInstances; }
   public StoreOptions store() { return store; }
+  /** Where msfs pictures and offline files are kept. */
+  public StorageOptions storage() { return storage; }
   public ClusterOptions cluster() { return cluster; }
   /** The AES key TeamTalk clients encrypt message text with (TeamTalk's default unless configured). */
   public String aesKey() { return aesKey; }

@@ -2,6 +2,7 @@ package io.ttvertx.msg;
 
 import io.ttvertx.bus.Addresses;
 import io.ttvertx.config.MsgOptions;
+import io.ttvertx.config.PublicAddress;
 import io.ttvertx.proto.IMBaseDefine.KickReasonType;
 import io.ttvertx.proto.IMBaseDefine.LoginCmdID;
 import io.ttvertx.proto.IMBaseDefine.ServiceID;

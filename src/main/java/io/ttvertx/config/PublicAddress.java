@@ -1,4 +1,4 @@
-package io.ttvertx.msg;
+package io.ttvertx.config;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,17 +10,17 @@ import java.net.SocketException;
 import java.util.Collections;
 
 /**
- * The address handed to clients when msg.priorIp is not configured: the host's first non-loopback
+ * The address handed to clients when none is configured (msg.priorIp and the like): the host's first non-loopback
  * IPv4 address. Handing out a loopback address is the most common cause of "clients can't reach
  * msg_server" with TeamTalk, so it is warned about.
  */
-final class PublicAddress {
+public final class PublicAddress {
   private static final Logger log = LoggerFactory.getLogger(PublicAddress.class);
 
   private PublicAddress() {
   }
 
-  static String detect() {
+  public static String detect() {
     try {
       for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
         if (!nic.isUp() || nic.isLoopback()) {
@@ -35,14 +35,14 @@ final class PublicAddress {
     } catch (SocketException e) {
       log.warn("cannot list network interfaces: {}", e.getMessage());
     }
-    log.warn("no non-loopback address found: msg will hand out 127.0.0.1, which remote clients cannot reach;"
+    log.warn("no non-loopback address found: clients will be handed 127.0.0.1, which remote clients cannot reach;"
         + " set msg.priorIp (or TT_MSG_PRIOR_IP) to the address clients use");
     return "127.0.0.1";
   }
 
-  static void warnIfLoopback(String address, String key) {
+  public static void warnIfLoopback(String address, String key) {
     if (address.startsWith("127.") || address.equals("localhost") || address.equals("::1")) {
-      log.warn("{} is {}: only clients on this machine can reach msg; set it to an address clients use", key, address);
+      log.warn("{} is {}: only clients on this machine can reach it; set it to an address clients use", key, address);
     }
   }
 }

@@ -1,0 +1,61 @@
+package io.ttvertx.blob;
+
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+
+import java.nio.file.Path;
+
+/**
+ * Where stored files live: msfs pictures and their thumbnails, offline files. Keys are relative,
+ * '/'-separated names that the server makes up (never a client's file name); a stored key never
+ * changes, so readers may cache. Everything completes on the caller's context.
+ */
+public interface BlobStorage {
+
+  /** Size and modification time of a stored key. */
+  record BlobInfo(long size, long lastModifiedMillis) {
+  }
+
+  /** Opens the storage (creates the directory, checks the bucket). */
+  Future<Void> start();
+
+  /**
+   * Stores the complete local file {@code file} under {@code key} and removes the local file. Readers
+   * see either nothing or the whole file, never a part of it.
+   */
+  Future<Void> put(String key, Path file);
+
+  /** Size and modification time of {@code key}, or null when nothing is stored under it. */
+  Future<BlobInfo> stat(String key);
+
+  /** Up to {@code length} bytes of {@code key} from {@code offset} (fewer at its end); fails when it is missing. */
+  Future<Buffer> read(String key, long offset, int length);
+
+  /** The file holding {@code key} when the storage is a local directory (to send it without copying), else null. */
+  Path localFile(String key);
+
+  /** Deletes {@code key}; true when something was deleted. */
+  Future<Boolean> delete(String key);
+
+  /**
+   * A directory for files being received (on the same file system as a directory storage, so
+   * {@link #put} is a rename). Callers delete what they leave there.
+   */
+  Path spoolDirectory();
+
+  Future<Void> close();
+
+  /** Refuses keys that could leave the storage's root: empty parts, "." and "..", backslashes, NULs. */
+  static String checkKey(String key) {
+    if (key == null || key.isEmpty() || key.startsWith("/") || key.endsWith("/") || key.indexOf('\\') >= 0
+        || key.indexOf('\0') >= 0) {
+      throw new IllegalArgumentException("invalid storage key: " + key);
+    }
+    for (String part : key.split("/", -1)) {
+      if (part.isEmpty() || part.equals(".") || part.equals("..")) {
+        throw new IllegalArgumentException("invalid storage key: " + key);
+      }
+    }
+    return key;
+  }
+}

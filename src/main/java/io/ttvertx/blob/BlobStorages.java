@@ -1,0 +1,20 @@
+package io.ttvertx.blob;
+
+import io.ttvertx.config.StorageOptions;
+import io.vertx.core.Vertx;
+
+import java.nio.file.Path;
+
+/** Makes the storage the "storage" section configures. */
+public final class BlobStorages {
+  private BlobStorages() {
+  }
+
+  public static BlobStorage create(Vertx vertx, StorageOptions options) {
+    Path spool = options.spoolDirectory().isBlank() ? null : Path.of(options.spoolDirectory());
+    if (StorageOptions.S3.equals(options.type())) {
+      throw new IllegalArgumentException("storage.type s3 is not available in this build");
+    }
+    return new DirectoryBlobStorage(vertx, Path.of(options.directory()), spool);
+  }
+}
