@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Where stored files live: msfs pictures and their thumbnails, offline files. Keys are relative,
@@ -14,6 +15,10 @@ public interface BlobStorage {
 
   /** Size and modification time of a stored key. */
   record BlobInfo(long size, long lastModifiedMillis) {
+  }
+
+  /** One stored key, as {@link #list} finds it. */
+  record BlobEntry(String key, long size, long lastModifiedMillis) {
   }
 
   /** Opens the storage (creates the directory, checks the bucket). */
@@ -33,6 +38,9 @@ public interface BlobStorage {
 
   /** The file holding {@code key} when the storage is a local directory (to send it without copying), else null. */
   Path localFile(String key);
+
+  /** Every key that starts with {@code prefix} (a folder such as "offline/"), for sweeps of old files. */
+  Future<List<BlobEntry>> list(String prefix);
 
   /** Deletes {@code key}; true when something was deleted. */
   Future<Boolean> delete(String key);

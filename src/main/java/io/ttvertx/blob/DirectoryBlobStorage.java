@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -93,6 +95,31 @@ public final class DirectoryBlobStorage implements BlobStorage {
   @Override
   public Path localFile(String key) {
     return pathOf(key);
+  }
+
+  @Override
+  public Future<List<BlobEntry>> list(String prefix) {
+    return vertx.executeBlocking(() -> {
+      List<BlobEntry> entries = new ArrayList<>();
+      if (!Files.isDirectory(root)) {
+        return entries;
+      }
+      try (var files = Files.walk(root)) {
+        for (Path file : (Iterable<Path>) files::iterator) {
+          if (file.startsWith(spool) || !Files.isRegularFile(file)) {
+            continue;
+          }
+          String key = root.relativize(file).toString().replace(java.io.File.separatorChar, '/');
+          if (key.startsWith(prefix) && !key.endsWith(".part")) {
+            var attributes = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
+            entries.add(new BlobEntry(key, attributes.size(), attributes.lastModifiedTime().toMillis()));
+          }
+        }
+      } catch (NoSuchFileException e) {
+        // a file deleted while walking
+      }
+      return entries;
+    }, false);
   }
 
   @Override

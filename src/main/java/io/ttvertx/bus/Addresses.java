@@ -77,6 +77,24 @@ public final class Addresses {
     return "tt.msg.instance." + instanceId;
   }
 
+  // file server (the file verticle). msg sends these with DeliveryOptions#setLocalOnly first and, when
+  // no file verticle runs on its node (NO_HANDLERS), to the cluster. A refusal is a ReplyException.
+
+  /**
+   * file: a new transfer task. JSON {from, to, fileName, fileSize, transMode (1 online, 2 offline)}.
+   * Reply JSON {taskId, addresses: [{ip, port}]}: the addresses of the file server that holds the task.
+   */
+  public static final String FILE_TASK = "tt.file.task";
+  /** file: JSON {}; reply JSON {addresses: [{ip, port}]}, where offline files can be downloaded. */
+  public static final String FILE_ADDRESSES = "tt.file.addresses";
+  /**
+   * file: JSON {taskId}; reply JSON {complete, from, to, fileName, fileSize}: whether that offline
+   * upload is complete in the shared storage ({complete: false} alone when it is not).
+   */
+  public static final String FILE_OFFLINE_STATUS = "tt.file.offline.status";
+  /** file: JSON {taskId}; deletes that offline file from the storage. Reply JSON {deleted}. */
+  public static final String FILE_OFFLINE_DELETE = "tt.file.offline.delete";
+
   // header names
   public static final String ACTION = "action";
   public static final String TO = "to";
