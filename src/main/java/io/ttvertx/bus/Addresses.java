@@ -42,6 +42,8 @@ public final class Addresses {
 
   /** route: JSON array of user ids; reply JSON object user id -> UserStatType number. */
   public static final String ROUTE_STATUS = "tt.route.status";
+  /** route: JSON {user}; reply JSON {pc}: whether the user has a PC client online anywhere in the cluster. */
+  public static final String ROUTE_HAS_PC = "tt.route.hasPc";
   /** route: JSON {user, reason}: kick every PC connection of that user. Reply JSON {kicked}. */
   public static final String ROUTE_KICK_PC = "tt.route.kickPc";
 

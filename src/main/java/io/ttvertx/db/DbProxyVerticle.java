@@ -28,7 +28,7 @@ import java.util.function.Consumer;
  * The only role that touches storage. It answers TeamTalk request messages (protobuf bytes in a
  * {@link DbBatch} on {@link Addresses#DB} or its own address) with TeamTalk response messages, like
  * TeamTalk's db_proxy_server: one command table, filled by an answers class per domain (login, buddy
- * list, messages, groups), each given only the part of the store it uses. Callers (msg) have already
+ * list, messages, groups, offline files), each given only the part of the store it uses. Callers (msg) have already
  * replaced every user id with the logged-in user's, so a user can only ever read and change their own
  * sessions.
  */
@@ -38,6 +38,10 @@ public class DbProxyVerticle extends VerticleBase {
   /** Config key of the shared AES key (TeamTalk's aesKey). */
   public static final String AES_KEY = "aesKey";
   public static final String STORE = "store";
+  /** Config key: days after which offline-file records are forgotten (the file server deletes the files). */
+  public static final String OFFLINE_FILE_RETENTION_DAYS = "offlineFileRetentionDays";
+  static final int DEFAULT_OFFLINE_FILE_RETENTION_DAYS = 7;
+  static final long RETENTION_SWEEP_MS = 3600_000;
   static final long FAILURE_LOG_INTERVAL_MS = 5_000;
 
   private Store store;
@@ -45,6 +49,7 @@ public class DbProxyVerticle extends VerticleBase {
   private MessageConsumer<Buffer> consumer;
   private MessageConsumer<Buffer> ownConsumer;
   private String address;
+  private long retentionTimer;
   private final ThrottledLog failures = new ThrottledLog(log, FAILURE_LOG_INTERVAL_MS);
   /** Answer batches being gathered, by reply address, until the end of the current event-loop turn. */
   private final Map<String, Buffer> answersToSend = new LinkedHashMap<>();
@@ -59,16 +64,34 @@ public class DbProxyVerticle extends VerticleBase {
     new BuddyAnswers(store, store, audioPlaceholder).register(commands);
     new MessageAnswers(store, store, audioPlaceholder).register(commands);
     new GroupAnswers(store).register(commands);
+    new FileAnswers(store).register(commands);
     return store.start().compose(v -> {
       address = Addresses.dbInstance(UUID.randomUUID().toString());
       consumer = vertx.eventBus().consumer(Addresses.DB, this::handle);
       ownConsumer = vertx.eventBus().consumer(address, this::handle);
       return Future.all(consumer.completion(), ownConsumer.completion());
-    }).onSuccess(v -> log.info("db proxy ready on the {} store", options.type()));
+    }).onSuccess(v -> {
+      log.info("db proxy ready on the {} store", options.type());
+      int retentionDays = config().getInteger(OFFLINE_FILE_RETENTION_DAYS, DEFAULT_OFFLINE_FILE_RETENTION_DAYS);
+      forgetExpiredOfflineFiles(retentionDays);
+      retentionTimer = vertx.setPeriodic(RETENTION_SWEEP_MS, id -> forgetExpiredOfflineFiles(retentionDays));
+    });
+  }
+
+  private void forgetExpiredOfflineFiles(int retentionDays) {
+    int cutoff = (int) (System.currentTimeMillis() / 1000 - retentionDays * 86_400L);
+    store.removeOfflineFilesBefore(cutoff)
+        .onSuccess(count -> {
+          if (count > 0) {
+            log.info("forgot {} offline files older than {} days", count, retentionDays);
+          }
+        })
+        .onFailure(failure -> log.warn("forgetting expired offline files failed: {}", failure.getMessage()));
   }
 
   @Override
   public Future<?> stop() {
+    vertx.cancelTimer(retentionTimer);
     Future<?> unregistered = consumer == null ? Future.succeededFuture()
         : Future.all(consumer.unregister(), ownConsumer.unregister());
     return unregistered.eventually(() -> store.close());

@@ -3,6 +3,7 @@ package io.ttvertx.msg;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.ttvertx.protocol.Pdu;
 import io.ttvertx.proto.IMBaseDefine.BuddyListCmdID;
+import io.ttvertx.proto.IMBaseDefine.FileCmdID;
 import io.ttvertx.proto.IMBaseDefine.GroupCmdID;
 import io.ttvertx.proto.IMBaseDefine.LoginCmdID;
 import io.ttvertx.proto.IMBaseDefine.MessageCmdID;
@@ -22,12 +23,14 @@ final class CommandDispatcher {
   private final BuddyCommands buddy;
   private final MessageCommands message;
   private final GroupCommands group;
+  private final FileCommands file;
 
   CommandDispatcher(MsgVerticle server) {
     this.login = new LoginCommands(server);
     this.buddy = new BuddyCommands(server);
     this.message = new MessageCommands(server);
     this.group = new GroupCommands(server);
+    this.file = new FileCommands(server, server.fileServers());
   }
 
   void dispatch(MsgConnection connection, Pdu pdu) throws InvalidProtocolBufferException {
@@ -69,6 +72,11 @@ final class CommandDispatcher {
       case GroupCmdID.CID_GROUP_CREATE_REQUEST_VALUE -> group.handleCreate(connection, pdu);
       case GroupCmdID.CID_GROUP_CHANGE_MEMBER_REQUEST_VALUE -> group.handleChangeMember(connection, pdu);
       case GroupCmdID.CID_GROUP_SHIELD_GROUP_REQUEST_VALUE -> group.handleShield(connection, pdu);
+
+      case FileCmdID.CID_FILE_REQUEST_VALUE -> file.handleRequest(connection, pdu);
+      case FileCmdID.CID_FILE_HAS_OFFLINE_REQ_VALUE -> file.handleHasOffline(connection, pdu);
+      case FileCmdID.CID_FILE_ADD_OFFLINE_REQ_VALUE -> file.handleAddOffline(connection, pdu);
+      case FileCmdID.CID_FILE_DEL_OFFLINE_REQ_VALUE -> file.handleDelOffline(connection, pdu);
 
       case SwitchServiceCmdID.CID_SWITCH_P2P_CMD_VALUE -> message.handleP2pCommand(connection, pdu);
       default -> log.info("connection {} (user {}): ignoring unsupported {}", connection.id(), connection.userId(),

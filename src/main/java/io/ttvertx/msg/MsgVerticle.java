@@ -72,6 +72,7 @@ public class MsgVerticle extends VerticleBase {
   private MessageConsumer<Buffer> broadcastConsumer;
   private DbClient db;
   private RouteClient route;
+  private FileServerClient fileServers;
   private CommandDispatcher commands;
   private long sweepTimer;
   private long loadTimer;
@@ -89,6 +90,7 @@ public class MsgVerticle extends VerticleBase {
     maxConnections = Math.max(1, (options.maxConnections() + options.instances() - 1) / Math.max(1, options.instances()));
     db = new DbClient(vertx, context, Addresses.msgInstanceDbAnswers(instanceId), options.busTimeoutMs());
     route = new RouteClient(vertx.eventBus(), address, options.busTimeoutMs());
+    fileServers = new FileServerClient(vertx.eventBus(), options.busTimeoutMs());
     commands = new CommandDispatcher(this);
     consumer = vertx.eventBus().consumer(address, this::handleBusMessage);
     loadRequestConsumer = vertx.eventBus().consumer(Addresses.MSG_LOAD_REQUEST, message -> publishLoad());
@@ -288,6 +290,7 @@ public class MsgVerticle extends VerticleBase {
   MsgOptions options() { return options; }
   DbClient db() { return db; }
   RouteClient route() { return route; }
+  FileServerClient fileServers() { return fileServers; }
   /** Where the failures of clients' requests are logged, a flood of one reason as one line. */
   ThrottledLog failureLog() { return failureLog; }
   CommandDispatcher commands() { return commands; }

@@ -64,6 +64,12 @@ final class RouteClient {
         local().setSendTimeout(timeoutMs)).map(Message::body);
   }
 
+  /** Whether {@code userId} has a PC client online anywhere in the cluster. */
+  Future<Boolean> hasPc(int userId) {
+    return bus.<JsonObject>request(Addresses.ROUTE_HAS_PC, new JsonObject().put("user", userId),
+        local().setSendTimeout(timeoutMs)).map(reply -> reply.body().getBoolean("pc"));
+  }
+
   Future<Integer> kickPc(int userId, int reason) {
     return bus.<JsonObject>request(Addresses.ROUTE_KICK_PC, new JsonObject().put("user", userId).put("reason", reason),
             local().setSendTimeout(timeoutMs))

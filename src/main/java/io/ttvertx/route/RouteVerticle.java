@@ -81,6 +81,8 @@ public class RouteVerticle extends VerticleBase {
         bus.<Buffer>consumer(Addresses.ROUTE_BROADCAST, this::handleBroadcast),
         bus.<JsonArray>consumer(Addresses.ROUTE_STATUS, this::handleStatus),
         bus.<JsonObject>consumer(Addresses.ROUTE_KICK_PC, this::handleKickPc),
+        bus.<JsonObject>consumer(Addresses.ROUTE_HAS_PC,
+            message -> message.reply(new JsonObject().put("pc", online.hasPc(message.body().getInteger("user"))))),
         bus.<JsonObject>consumer(Addresses.ROUTE_SYNC, message -> handleSync(message.body())),
         bus.<String>consumer(Addresses.ROUTE_ALIVE, message -> heardOf(message.body())),
         bus.<JsonObject>consumer(Addresses.routeNode(node), message -> handleSyncAck(message.body())));

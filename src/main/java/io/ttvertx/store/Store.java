@@ -11,7 +11,8 @@ import io.vertx.core.Future;
  * IM.BaseDefine.SessionType: 1 single, 2 group. Message types follow IM.BaseDefine.MsgType. A store
  * is used from the Vert.x context that started it and never blocks it.
  */
-public interface Store extends DirectoryStore, MessageStore, SessionStore, GroupStore, DeviceStore, AdminStore {
+public interface Store extends DirectoryStore, MessageStore, SessionStore, GroupStore, DeviceStore, FileStore,
+    AdminStore {
 
   /** Connects and creates the tables (and other structures) that are missing. */
   Future<Void> start();

@@ -218,6 +218,31 @@ public abstract class StoreContractTest {
     assertThat(await(store.deviceToken(bob.id()))).isNull();
   }
 
+  @Test
+  void offlineFilesAreListedForTheReceiverAndForgottenOnlyBySenderOrReceiver() {
+    OfflineFile report = new OfflineFile(alice.id(), bob.id(), "task-1", "report.pdf", 3_000_000_000L, 100);
+    OfflineFile photo = new OfflineFile(carol.id(), bob.id(), "task-2", "照片.jpg", 5, 200);
+    await(store.addOfflineFile(photo));
+    await(store.addOfflineFile(report));
+    await(store.addOfflineFile(report));
+    assertThat(await(store.offlineFilesFor(bob.id()))).containsExactly(report, photo);
+    assertThat(await(store.offlineFilesFor(alice.id()))).isEmpty();
+
+    assertThat(await(store.removeOfflineFile(carol.id(), "task-1"))).isNull();
+    assertThat(await(store.offlineFilesFor(bob.id()))).hasSize(2);
+    assertThat(await(store.removeOfflineFile(alice.id(), "task-1"))).isEqualTo(report);
+    assertThat(await(store.removeOfflineFile(bob.id(), "task-2"))).isEqualTo(photo);
+    assertThat(await(store.offlineFilesFor(bob.id()))).isEmpty();
+  }
+
+  @Test
+  void offlineFilesPastTheirRetentionAreRemoved() {
+    await(store.addOfflineFile(new OfflineFile(alice.id(), bob.id(), "old", "a.txt", 1, 1_000)));
+    await(store.addOfflineFile(new OfflineFile(alice.id(), bob.id(), "new", "b.txt", 1, 2_000)));
+    assertThat(await(store.removeOfflineFilesBefore(2_000))).isEqualTo(1);
+    assertThat(await(store.offlineFilesFor(bob.id()))).extracting(OfflineFile::taskId).containsExactly("new");
+  }
+
   // ---- groups
 
   protected static int now() {

@@ -105,6 +105,12 @@ public final class H2Database extends SqlDatabase {
         "CREATE TABLE IF NOT EXISTS IMAudio (id INT AUTO_INCREMENT PRIMARY KEY, fromId INT NOT NULL,"
             + " toId INT NOT NULL, path VARCHAR(255) DEFAULT '', size INT NOT NULL DEFAULT 0,"
             + " duration INT NOT NULL DEFAULT 0, created INT NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS IMTransmitFile (id INT AUTO_INCREMENT PRIMARY KEY, fromId INT NOT NULL,"
+            + " toId INT NOT NULL, fileName VARCHAR(255) NOT NULL DEFAULT '', size BIGINT NOT NULL DEFAULT 0,"
+            + " taskId VARCHAR(64) NOT NULL DEFAULT '', status INT NOT NULL DEFAULT 0, created INT NOT NULL DEFAULT 0,"
+            + " updated INT NOT NULL DEFAULT 0)",
+        "CREATE INDEX IF NOT EXISTS idx_transmit_to ON IMTransmitFile (toId, status)",
+        "CREATE INDEX IF NOT EXISTS idx_transmit_task ON IMTransmitFile (taskId)",
         "CREATE TABLE IF NOT EXISTS tt_audio_data (audioId INT PRIMARY KEY, data VARBINARY(1048576) NOT NULL)",
         "CREATE TABLE IF NOT EXISTS tt_msg_counter (relateId INT PRIMARY KEY, msgId INT NOT NULL)",
         "CREATE TABLE IF NOT EXISTS tt_unread (userId INT NOT NULL, peerId INT NOT NULL, cnt INT NOT NULL,"

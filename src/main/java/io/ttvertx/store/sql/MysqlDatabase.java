@@ -96,7 +96,7 @@ public final class MysqlDatabase extends SqlDatabase {
             + " `fileName` varchar(255) NOT NULL DEFAULT '', `size` int(11) unsigned NOT NULL DEFAULT '0',"
             + " `taskId` varchar(64) NOT NULL DEFAULT '', `status` tinyint(1) unsigned NOT NULL DEFAULT '0',"
             + " `created` int(11) unsigned NOT NULL DEFAULT '0', `updated` int(11) unsigned NOT NULL DEFAULT '0',"
-            + " PRIMARY KEY (`id`), KEY `idx_toId_status` (`toId`,`status`))" + TABLE_OPTIONS,
+            + " PRIMARY KEY (`id`), KEY `idx_toId_status` (`toId`,`status`), KEY `idx_taskId` (`taskId`))" + TABLE_OPTIONS,
         "CREATE TABLE IF NOT EXISTS IMGroup (`id` int(11) NOT NULL AUTO_INCREMENT,"
             + " `name` varchar(256) COLLATE utf8mb4_bin NOT NULL DEFAULT '',"
             + " `avatar` varchar(256) COLLATE utf8mb4_bin NOT NULL DEFAULT '',"

@@ -9,6 +9,7 @@ import io.ttvertx.store.GroupRecord;
 import io.ttvertx.store.GroupVersion;
 import io.ttvertx.store.MessageRecord;
 import io.ttvertx.store.NewUser;
+import io.ttvertx.store.OfflineFile;
 import io.ttvertx.store.SessionRecord;
 import io.ttvertx.store.Store;
 import io.ttvertx.store.StoreException;
@@ -32,7 +33,8 @@ import java.util.function.Supplier;
  * departments), {@link SqlAdministration}, {@link Relations} (conversation ids), {@link MessageReader}
  * (history), {@link MessageBatcher} with the backend's {@link MessageWriter} (storing messages),
  * {@link UnreadCounters}, {@link RecentSessions}, {@link GroupMembership} (groups and members under
- * {@link GroupRules}), {@link GroupShields} and the device tokens. This class only routes each call to
+ * {@link GroupRules}), {@link GroupShields}, the device tokens and
+ * {@link SqlOfflineFiles}. This class only routes each call to
  * its parts and runs them on the Vert.x context the store was started on, which owns their state.
  */
 public final class SqlStore implements Store {
@@ -58,6 +60,7 @@ public final class SqlStore implements Store {
   private final UnreadCounters unread;
   private final GroupShields shields;
   private final DeviceStore tokens;
+  private final SqlOfflineFiles offlineFiles;
   private final Backend backend;
   private Context context;
 
@@ -76,6 +79,7 @@ public final class SqlStore implements Store {
     this.unread = backend.unread();
     this.shields = backend.shields();
     this.tokens = backend.tokens();
+    this.offlineFiles = new SqlOfflineFiles(db);
   }
 
   /** The embedded store: H2 holds everything, counters included. */
@@ -340,6 +344,28 @@ public final class SqlStore implements Store {
   @Override
   public Future<DeviceToken> deviceToken(int userId) {
     return onContext(() -> tokens.deviceToken(userId));
+  }
+
+  // ---- offline files
+
+  @Override
+  public Future<Void> addOfflineFile(OfflineFile file) {
+    return onContext(() -> offlineFiles.addOfflineFile(file));
+  }
+
+  @Override
+  public Future<List<OfflineFile>> offlineFilesFor(int toUserId) {
+    return onContext(() -> offlineFiles.offlineFilesFor(toUserId));
+  }
+
+  @Override
+  public Future<OfflineFile> removeOfflineFile(int userId, String taskId) {
+    return onContext(() -> offlineFiles.removeOfflineFile(userId, taskId));
+  }
+
+  @Override
+  public Future<Integer> removeOfflineFilesBefore(int createdBefore) {
+    return onContext(() -> offlineFiles.removeOfflineFilesBefore(createdBefore));
   }
 
   // ---- administration
