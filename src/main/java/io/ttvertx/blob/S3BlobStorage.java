@@ -3,6 +3,7 @@ package io.ttvertx.blob;
 import io.ttvertx.config.StorageOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,18 +36,23 @@ import java.util.concurrent.Callable;
 
 /**
  * Objects in an S3-compatible bucket (AWS S3, MinIO, Ceph RGW, S3Proxy...), shared by any number of
- * nodes. Uses the SDK's blocking client on worker threads; an S3 PUT is atomic for readers. The bucket
- * must exist: start fails when it does not (creating buckets is left to whoever owns the account).
+ * nodes. Uses the SDK's blocking client on a worker pool of its own, so a slow or unreachable S3 server
+ * holds up file transfers only, never the rest of the blocking work. An S3 PUT is atomic for readers.
+ * The bucket must exist: start fails when it does not (creating buckets is left to whoever owns the
+ * account and its permissions).
  */
 public final class S3BlobStorage implements BlobStorage {
   private static final Logger log = LoggerFactory.getLogger(S3BlobStorage.class);
   static final String DEFAULT_SPOOL_FOLDER = "tt-vertx-spool";
   static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
   static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(60);
+  static final String WORKER_POOL = "tt-blob-s3";
+  /** Concurrent S3 requests per process; uploads and downloads beyond it wait their turn. */
+  static final int WORKER_POOL_SIZE = 16;
   private static final int NOT_FOUND = 404;
   private static final int RANGE_NOT_SATISFIABLE = 416;
 
-  private final Vertx vertx;
+  private final WorkerExecutor workers;
   private final StorageOptions options;
   private final String bucket;
   private final String keyPrefix;
@@ -54,7 +60,7 @@ public final class S3BlobStorage implements BlobStorage {
   private volatile S3Client client;
 
   public S3BlobStorage(Vertx vertx, StorageOptions options) {
-    this.vertx = vertx;
+    this.workers = vertx.createSharedWorkerExecutor(WORKER_POOL, WORKER_POOL_SIZE);
     this.options = options;
     this.bucket = options.s3Bucket();
     this.keyPrefix = folderPrefix(options.s3Prefix());
@@ -66,12 +72,19 @@ public final class S3BlobStorage implements BlobStorage {
   /** storage.s3.prefix as a folder: "tt", "/tt/" and "tt/" all give "tt/"; empty stays empty. */
   static String folderPrefix(String prefix) {
     String trimmed = prefix.strip().replaceAll("^/+|/+$", "");
-    return trimmed.isEmpty() ? "" : BlobStorage.checkKey(trimmed) + "/";
+    if (trimmed.isEmpty()) {
+      return "";
+    }
+    try {
+      return BlobStorage.checkKey(trimmed) + "/";
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("storage.s3.prefix must be a folder name such as 'teamtalk', got '" + prefix + "'");
+    }
   }
 
   @Override
   public Future<Void> start() {
-    return vertx.<Void>executeBlocking(() -> {
+    return workers.<Void>executeBlocking(() -> {
       SpoolFiles.prepare(spool);
       client = buildClient();
       try {
@@ -82,7 +95,7 @@ public final class S3BlobStorage implements BlobStorage {
             : "answered HTTP " + e.statusCode();
         throw new IOException("S3 bucket '" + bucket + "' at " + where() + " " + why, e);
       } catch (SdkClientException e) {
-        throw new IOException("S3 endpoint " + where() + " unreachable: " + e.getMessage(), e);
+        throw new IOException("S3 bucket '" + bucket + "' at " + where() + " could not be checked: " + e.getMessage(), e);
       }
       log.info("blob storage: S3 bucket '{}' at {}{}, spool {}", bucket, where(),
           keyPrefix.isEmpty() ? "" : ", keys under '" + keyPrefix + "'", spool);
@@ -98,8 +111,8 @@ public final class S3BlobStorage implements BlobStorage {
         .region(Region.of(options.s3Region()))
         .forcePathStyle(options.s3PathStyle())
         .credentialsProvider(credentials())
-        // checksum headers only where S3 demands them: MinIO, Ceph RGW and S3Proxy releases that predate
-        // the SDK's default CRC trailers (2.30) refuse uploads that carry them
+        // checksums only where S3 demands them: since SDK 2.30 every PUT carries a CRC trailer by
+        // default, which Ceph RGW, R2, GCS and older MinIO refuse (aws-sdk-java-v2 discussion 5802)
         .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
         .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
     if (!options.s3Endpoint().isBlank()) {
@@ -225,10 +238,10 @@ public final class S3BlobStorage implements BlobStorage {
 
   @Override
   public Future<Void> close() {
-    return vertx.executeBlocking(() -> {
+    return workers.<Void>executeBlocking(() -> {
       closeClient();
       return null;
-    }, false);
+    }, false).eventually(workers::close);
   }
 
   private void closeClient() {
@@ -260,7 +273,7 @@ public final class S3BlobStorage implements BlobStorage {
    * answers and transport errors an IOException naming the operation, the key and the bucket.
    */
   private <T> Future<T> call(String operation, String key, Callable<T> work) {
-    return vertx.executeBlocking(work, false).recover(e -> Future.failedFuture(describe(operation, key, e)));
+    return workers.executeBlocking(work, false).recover(e -> Future.failedFuture(describe(operation, key, e)));
   }
 
   private Throwable describe(String operation, String key, Throwable e) {

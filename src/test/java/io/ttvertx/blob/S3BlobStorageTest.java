@@ -9,10 +9,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.NoSuchFileException;
 
 import static io.ttvertx.support.Await.await;
 import static io.ttvertx.support.Await.awaitFailure;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The contract on a real S3 server (S3Proxy), each test in a bucket of its own, plus what only S3 does. */
 class S3BlobStorageTest extends BlobStorageContractTest {
@@ -69,6 +72,16 @@ class S3BlobStorageTest extends BlobStorageContractTest {
   }
 
   @Test
+  void thePrefixIsReadAsAFolderName() {
+    assertThat(S3BlobStorage.folderPrefix("")).isEmpty();
+    assertThat(S3BlobStorage.folderPrefix("/")).isEmpty();
+    assertThat(S3BlobStorage.folderPrefix("tt")).isEqualTo("tt/");
+    assertThat(S3BlobStorage.folderPrefix("/tt/a/")).isEqualTo("tt/a/");
+    assertThatThrownBy(() -> S3BlobStorage.folderPrefix("tt/../other")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("storage.s3.prefix");
+  }
+
+  @Test
   void startFailsClearlyWhenTheBucketDoesNotExist() {
     BlobStorage missing = storageWith(s3.storageSection("no-such-bucket", ""));
 
@@ -88,14 +101,14 @@ class S3BlobStorageTest extends BlobStorageContractTest {
   @Test
   void startFailsClearlyWhenNothingListensAtTheEndpoint() throws IOException {
     int closedPort;
-    try (var socket = new java.net.ServerSocket(0)) {
+    try (var socket = new ServerSocket(0)) {
       closedPort = socket.getLocalPort();
     }
     JsonObject section = s3.storageSection(bucket, "");
     section.getJsonObject("s3").put("endpoint", "http://127.0.0.1:" + closedPort);
 
     assertThat(awaitFailure(storageWith(section).start())).isInstanceOf(IOException.class)
-        .hasMessageContaining("unreachable").hasMessageContaining("127.0.0.1:" + closedPort);
+        .hasMessageContaining("could not be checked").hasMessageContaining("127.0.0.1:" + closedPort);
   }
 
   @Test
@@ -105,6 +118,6 @@ class S3BlobStorageTest extends BlobStorageContractTest {
     s3.deleteBucket(bucket);
 
     assertThat(awaitFailure(storage.read("offline/aa/one", 0, 10))).isInstanceOf(IOException.class)
-        .isNotInstanceOf(java.nio.file.NoSuchFileException.class).hasMessageContaining("NoSuchBucket");
+        .isNotInstanceOf(NoSuchFileException.class).hasMessageContaining("NoSuchBucket");
   }
 }
