@@ -49,6 +49,7 @@ public final class S3BlobStorage implements BlobStorage {
   static final String WORKER_POOL = "tt-blob-s3";
   /** Concurrent S3 requests per process; uploads and downloads beyond it wait their turn. */
   static final int WORKER_POOL_SIZE = 16;
+  private static final int FORBIDDEN = 403;
   private static final int NOT_FOUND = 404;
   private static final int RANGE_NOT_SATISFIABLE = 416;
 
@@ -91,7 +92,7 @@ public final class S3BlobStorage implements BlobStorage {
         client.headBucket(request -> request.bucket(bucket));
       } catch (AwsServiceException e) {
         String why = e.statusCode() == NOT_FOUND ? "does not exist (create it first)"
-            : e.statusCode() == 403 ? "refuses these credentials (HTTP 403, check storage.s3.accessKey/secretKey)"
+            : e.statusCode() == FORBIDDEN ? "refuses these credentials (HTTP 403, check storage.s3.accessKey/secretKey)"
             : "answered HTTP " + e.statusCode();
         throw new IOException("S3 bucket '" + bucket + "' at " + where() + " " + why, e);
       } catch (SdkClientException e) {
@@ -112,7 +113,7 @@ public final class S3BlobStorage implements BlobStorage {
         .forcePathStyle(options.s3PathStyle())
         .credentialsProvider(credentials())
         // checksums only where S3 demands them: since SDK 2.30 every PUT carries a CRC trailer by
-        // default, which Ceph RGW, R2, GCS and older MinIO refuse (aws-sdk-java-v2 discussion 5802)
+        // default, which Ceph RGW, Cloudflare R2, GCS and others refuse (aws-sdk-java-v2 discussion 5802)
         .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
         .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
     if (!options.s3Endpoint().isBlank()) {
