@@ -11,10 +11,10 @@ public final class BlobStorages {
   }
 
   public static BlobStorage create(Vertx vertx, StorageOptions options) {
-    Path spool = options.spoolDirectory().isBlank() ? null : Path.of(options.spoolDirectory());
     if (StorageOptions.S3.equals(options.type())) {
-      throw new IllegalArgumentException("storage.type s3 is not available in this build");
+      return new S3BlobStorage(vertx, options);
     }
+    Path spool = options.spoolDirectory().isBlank() ? null : Path.of(options.spoolDirectory());
     return new DirectoryBlobStorage(vertx, Path.of(options.directory()), spool);
   }
 }

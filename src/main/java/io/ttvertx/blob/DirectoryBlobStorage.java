@@ -3,18 +3,21 @@ package io.ttvertx.blob;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.file.FileSystem;
-import io.vertx.core.file.OpenOptions;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 
 /**
  * Files in a local directory, or a mount shared by every node that serves files. A file is kept by
@@ -22,7 +25,6 @@ import java.util.UUID;
  */
 public final class DirectoryBlobStorage implements BlobStorage {
   private static final String SPOOL = ".spool";
-  private static final long STALE_SPOOL_MS = 24 * 3600_000L;
 
   private final Vertx vertx;
   private final Path root;
@@ -38,16 +40,15 @@ public final class DirectoryBlobStorage implements BlobStorage {
   public Future<Void> start() {
     return vertx.executeBlocking(() -> {
       Files.createDirectories(root);
-      Files.createDirectories(spool);
-      removeStaleSpoolFiles();
+      SpoolFiles.prepare(spool);
       return null;
     }, false);
   }
 
   @Override
   public Future<Void> put(String key, Path file) {
-    Path target = pathOf(key);
-    return vertx.executeBlocking(() -> {
+    return blocking(() -> {
+      Path target = pathOf(key);
       Files.createDirectories(target.getParent());
       try {
         Files.move(file, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -63,33 +64,49 @@ public final class DirectoryBlobStorage implements BlobStorage {
         Files.deleteIfExists(file);
       }
       return null;
-    }, false);
+    });
   }
 
   @Override
   public Future<BlobInfo> stat(String key) {
-    Path path = pathOf(key);
-    return vertx.executeBlocking(() -> {
-      try {
-        var attributes = Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class);
-        return attributes.isRegularFile() ? new BlobInfo(attributes.size(), attributes.lastModifiedTime().toMillis()) : null;
-      } catch (NoSuchFileException e) {
-        return null;
-      }
-    }, false);
+    return blocking(() -> {
+      BasicFileAttributes attributes = regularFile(key);
+      return attributes == null ? null : new BlobInfo(attributes.size(), attributes.lastModifiedTime().toMillis());
+    });
+  }
+
+  /** The attributes of the file holding {@code key}, or null when there is none (a folder is none). */
+  private BasicFileAttributes regularFile(String key) throws IOException {
+    try {
+      BasicFileAttributes attributes = Files.readAttributes(pathOf(key), BasicFileAttributes.class);
+      return attributes.isRegularFile() ? attributes : null;
+    } catch (NoSuchFileException e) {
+      return null;
+    }
   }
 
   @Override
   public Future<Buffer> read(String key, long offset, int length) {
-    FileSystem fs = vertx.fileSystem();
-    return fs.open(pathOf(key).toString(), new OpenOptions().setRead(true).setWrite(false).setCreate(false))
-        .compose(file -> file.size()
-            .compose(size -> {
-              int count = (int) Math.max(0, Math.min(length, size - offset));
-              return count == 0 ? Future.succeededFuture(Buffer.buffer())
-                  : file.read(Buffer.buffer(count), 0, offset, count);
-            })
-            .eventually(file::close));
+    return blocking(() -> {
+      if (offset < 0 || length < 0) {
+        throw new IllegalArgumentException("read of '" + key + "' at offset " + offset + ", length " + length);
+      }
+      if (regularFile(key) == null) {
+        throw new NoSuchFileException(key, null, "not in the blob storage");
+      }
+      try (FileChannel channel = FileChannel.open(pathOf(key), StandardOpenOption.READ)) {
+        int count = (int) Math.max(0, Math.min(length, channel.size() - offset));
+        ByteBuffer bytes = ByteBuffer.allocate(count);
+        while (bytes.hasRemaining()) {
+          if (channel.read(bytes, offset + bytes.position()) < 0) {
+            break;
+          }
+        }
+        return Buffer.buffer(bytes.array()).slice(0, bytes.position());
+      } catch (NoSuchFileException e) {
+        throw new NoSuchFileException(key, null, "not in the blob storage");
+      }
+    });
   }
 
   @Override
@@ -99,7 +116,7 @@ public final class DirectoryBlobStorage implements BlobStorage {
 
   @Override
   public Future<List<BlobEntry>> list(String prefix) {
-    return vertx.executeBlocking(() -> {
+    return blocking(() -> {
       List<BlobEntry> entries = new ArrayList<>();
       if (!Files.isDirectory(root)) {
         return entries;
@@ -111,7 +128,7 @@ public final class DirectoryBlobStorage implements BlobStorage {
           }
           String key = root.relativize(file).toString().replace(java.io.File.separatorChar, '/');
           if (key.startsWith(prefix) && !key.endsWith(".part")) {
-            var attributes = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
+            var attributes = Files.readAttributes(file, BasicFileAttributes.class);
             entries.add(new BlobEntry(key, attributes.size(), attributes.lastModifiedTime().toMillis()));
           }
         }
@@ -119,13 +136,12 @@ public final class DirectoryBlobStorage implements BlobStorage {
         // a file deleted while walking
       }
       return entries;
-    }, false);
+    });
   }
 
   @Override
   public Future<Boolean> delete(String key) {
-    Path path = pathOf(key);
-    return vertx.executeBlocking(() -> Files.deleteIfExists(path), false);
+    return blocking(() -> regularFile(key) != null && Files.deleteIfExists(pathOf(key)));
   }
 
   @Override
@@ -138,16 +154,9 @@ public final class DirectoryBlobStorage implements BlobStorage {
     return Future.succeededFuture();
   }
 
-  /** Uploads cut by a crash; a day old, so no upload of another node sharing the mount is still running. */
-  private void removeStaleSpoolFiles() throws IOException {
-    long cutoff = System.currentTimeMillis() - STALE_SPOOL_MS;
-    try (var files = Files.list(spool)) {
-      for (Path file : (Iterable<Path>) files::iterator) {
-        if (Files.isRegularFile(file) && Files.getLastModifiedTime(file).toMillis() < cutoff) {
-          Files.deleteIfExists(file);
-        }
-      }
-    }
+  /** Blocking file work on a worker thread; an invalid key fails the future like any other error. */
+  private <T> Future<T> blocking(Callable<T> work) {
+    return vertx.executeBlocking(work, false);
   }
 
   private Path pathOf(String key) {
