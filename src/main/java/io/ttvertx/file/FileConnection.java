@@ -67,12 +67,12 @@ final class FileConnection {
     if (state == State.CLOSED) {
       return;
     }
-    lastReceivedAt = System.currentTimeMillis();
     if (pdu.serviceId() == ServiceID.SID_OTHER_VALUE && pdu.commandId() == OtherCmdID.CID_OTHER_HEARTBEAT_VALUE) {
-      // TeamTalk's file_server echoes the client's heartbeat
+      // TeamTalk's file_server echoes the client's heartbeat; only transfer frames keep a connection from being idle
       write(FileFrames.heartbeat(pdu.seq()));
       return;
     }
+    lastReceivedAt = System.currentTimeMillis();
     if (pdu.serviceId() != ServiceID.SID_FILE_VALUE) {
       close("unexpected " + pdu.describe());
       return;
@@ -115,7 +115,7 @@ final class FileConnection {
       }
       if (ar.failed()) {
         log.info("file connection {} from {}: login of user {} to task {} as {} refused: {}", id, remote,
-            request.getUserId(), request.getTaskId(), request.getFileRole(), ar.cause().getMessage());
+            request.getUserId(), abbreviate(request.getTaskId()), request.getFileRole(), ar.cause().getMessage());
         writeAndClose(FileFrames.loginResult(pdu.seq(), FileFrames.LOGIN_REFUSED, request.getTaskId()),
             "login refused");
         return;
@@ -239,6 +239,11 @@ final class FileConnection {
     } else if (state == State.LOGGED_IN && now - lastReceivedAt > idleTimeoutMs) {
       close("silent for more than " + idleTimeoutMs / 1000 + " s");
     }
+  }
+
+  /** A client's task id for a log line: task ids are 36 characters, a client may send anything. */
+  static String abbreviate(String taskId) {
+    return taskId.length() <= 40 ? taskId : taskId.substring(0, 40) + "...(" + taskId.length() + " characters)";
   }
 
   long id() { return id; }

@@ -254,7 +254,7 @@ public class FileVerticle extends VerticleBase {
     if (role == ClientFileRole.CLIENT_OFFLINE_DOWNLOAD) {
       return files.describe(taskId).compose(description -> {
         if (description == null) {
-          return Future.failedFuture("no complete offline file " + taskId);
+          return Future.failedFuture("no complete offline file with that id");
         }
         if (description.to() != user) {
           return Future.failedFuture("user " + user + " is not the receiver (" + description.to() + ")");
@@ -265,7 +265,7 @@ public class FileVerticle extends VerticleBase {
                 info == null ? 0 : info.size(), description.fileSize());
             return Future.failedFuture("stored file incomplete");
           }
-          return Future.succeededFuture(new OfflineDownload(files, description));
+          return Future.succeededFuture(new OfflineDownload(vertx, files, description));
         });
       });
     }

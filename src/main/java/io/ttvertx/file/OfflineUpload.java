@@ -88,7 +88,7 @@ final class OfflineUpload implements Transfer {
     if (phase != Phase.RECEIVING || awaitedSize == 0) {
       connection.close("upload data nobody asked for");
     } else if (!task.taskId().equals(response.getTaskId())) {
-      connection.close("upload data for another task: " + response.getTaskId());
+      connection.close("upload data for another task: " + FileConnection.abbreviate(response.getTaskId()));
     } else if (response.getResultCode() != 0) {
       connection.close("uploader reported failure " + response.getResultCode());
     } else if (Integer.toUnsignedLong(response.getOffset()) != nextOffset) {

@@ -75,7 +75,7 @@ final class TransferTask implements Transfer {
     if (connection != receiver) {
       connection.close("pull request from the sender of an online transfer");
     } else if (!taskId.equals(request.getTaskId())) {
-      connection.close("pull request for another task: " + request.getTaskId());
+      connection.close("pull request for another task: " + FileConnection.abbreviate(request.getTaskId()));
     } else if (sender == null) {
       connection.close("pull request before the sender joined");
     } else if (request.getDataSize() > server.largestSegment()) {
@@ -96,7 +96,7 @@ final class TransferTask implements Transfer {
     if (connection != sender) {
       connection.close("pull answer from the receiver of an online transfer");
     } else if (!taskId.equals(response.getTaskId())) {
-      connection.close("pull answer for another task: " + response.getTaskId());
+      connection.close("pull answer for another task: " + FileConnection.abbreviate(response.getTaskId()));
     } else if (pendingPullSeqs.isEmpty()) {
       connection.close("pull answer nobody asked for");
     } else {
@@ -110,7 +110,7 @@ final class TransferTask implements Transfer {
   public void handleState(FileConnection connection, IMFile.IMFileState state) {
     ClientFileState value = state.getState();
     if (!taskId.equals(state.getTaskId())) {
-      connection.close("state for another task: " + state.getTaskId());
+      connection.close("state for another task: " + FileConnection.abbreviate(state.getTaskId()));
       return;
     }
     if (value != ClientFileState.CLIENT_FILE_CANCEL && value != ClientFileState.CLIENT_FILE_REFUSE

@@ -15,6 +15,8 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -45,9 +47,12 @@ final class FileServerFixture {
   final Path storageDirectory;
   final int port;
   private final String deploymentId;
+  /** Held here: Vert.x closes a net client nothing refers to any more, with its sockets. */
+  private final NetClient netClient;
 
   private FileServerFixture(Vertx vertx, Path storageDirectory, int port, String deploymentId) {
     this.vertx = vertx;
+    this.netClient = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true));
     this.storageDirectory = storageDirectory;
     this.port = port;
     this.deploymentId = deploymentId;
@@ -71,6 +76,7 @@ final class FileServerFixture {
   }
 
   void stop() {
+    await(netClient.close());
     await(vertx.undeploy(deploymentId));
   }
 
@@ -101,7 +107,7 @@ final class FileServerFixture {
   }
 
   FilePeer connect() {
-    return new FilePeer(await(TeamTalkClient.connect(vertx, "127.0.0.1", port)));
+    return new FilePeer(await(TeamTalkClient.connect(netClient, "127.0.0.1", port)));
   }
 
   /** Every file under the storage directory (the spool folder included) whose name has {@code taskId}. */
