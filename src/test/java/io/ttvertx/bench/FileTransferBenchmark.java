@@ -20,7 +20,11 @@ import io.vertx.core.net.NetClientOptions;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
@@ -36,12 +40,14 @@ public final class FileTransferBenchmark {
   private static final int WINDOWS_CHUNK = 34816;
   private static final int SENDER = 1;
   private static final int RECEIVER = 2;
+  private static final int MEASURED_ROUNDS = 3;
 
   private final Vertx serverVertx = Vertx.vertx();
   private final Vertx clientVertx = Vertx.vertx();
   /** Held here: Vert.x closes a net client nothing refers to any more, with its sockets. */
   private final NetClient netClient = clientVertx.createNetClient(new NetClientOptions().setTcpNoDelay(true));
   private final byte[] file;
+  private final Map<String, List<Double>> rates = new LinkedHashMap<>();
   private int port;
 
   private FileTransferBenchmark(int megabytes) {
@@ -70,9 +76,9 @@ public final class FileTransferBenchmark {
         .put("storage", new JsonObject().put("type", "directory").put("directory", storage.toString()));
     await(serverVertx.deployVerticle(FileVerticle.class.getName(), new DeploymentOptions().setConfig(config)));
     System.out.printf("file of %,d bytes, loopback, MB = 10^6 bytes%n", file.length);
-    // a first round warms the JIT; the second is reported
-    for (int round = 0; round < 2; round++) {
-      boolean report = round == 1;
+    // a first round warms the JIT; the others are reported, then each transfer's median and best
+    for (int round = 0; round <= MEASURED_ROUNDS; round++) {
+      boolean report = round > 0;
       measure(report, "online relay, 1 pull in flight (Windows)", () -> online(1));
       measure(report, "online relay, 8 pulls in flight", () -> online(8));
       String[] taskId = new String[1];
@@ -80,6 +86,12 @@ public final class FileTransferBenchmark {
       measure(report, "offline download, 1 pull in flight", () -> download(taskId[0], 1));
       measure(report, "offline download, 8 pulls in flight", () -> download(taskId[0], 8));
     }
+    System.out.printf("%nover %d rounds:%n", MEASURED_ROUNDS);
+    rates.forEach((what, list) -> {
+      List<Double> sorted = list.stream().sorted().toList();
+      System.out.printf("%-48s median %6.1f MB/s, best %6.1f MB/s%n", what, sorted.get(sorted.size() / 2),
+          sorted.get(sorted.size() - 1));
+    });
   }
 
   private interface Transfer {
@@ -91,7 +103,9 @@ public final class FileTransferBenchmark {
     await(transfer.run());
     double seconds = (System.nanoTime() - start) / 1e9;
     if (report) {
-      System.out.printf("%-48s %8.1f MB/s (%.2f s)%n", what, file.length / 1e6 / seconds, seconds);
+      double rate = file.length / 1e6 / seconds;
+      rates.computeIfAbsent(what, k -> new ArrayList<>()).add(rate);
+      System.out.printf("%-48s %8.1f MB/s (%.2f s)%n", what, rate, seconds);
     }
   }
 
