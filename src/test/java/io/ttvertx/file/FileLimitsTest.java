@@ -1,9 +1,12 @@
 package io.ttvertx.file;
 
+import io.ttvertx.ServerDeployer;
 import io.ttvertx.bus.Addresses;
+import io.ttvertx.config.ServerOptions;
 import io.ttvertx.file.FileServerFixture.FilePeer;
 import io.ttvertx.proto.IMBaseDefine.ClientFileRole;
 import io.ttvertx.proto.IMBaseDefine.ClientFileState;
+import io.ttvertx.support.TestServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
@@ -17,6 +20,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Map;
 
 import static io.ttvertx.file.FileServerFixture.OFFLINE;
 import static io.ttvertx.file.FileServerFixture.ONLINE;
@@ -114,6 +118,44 @@ class FileLimitsTest {
     } finally {
       idle.stop();
       await(idleVertx.close());
+    }
+  }
+
+  @Test
+  void connectionsOverMaxConnectionsAreRefused() {
+    Vertx limitedVertx = Vertx.vertx();
+    FileServerFixture limited = FileServerFixture.start(limitedVertx, new JsonObject().put("maxConnections", 1));
+    try {
+      FilePeer first = limited.connect();
+      String taskId = limited.newTask(ALICE, BOB, 100, ONLINE);
+      assertThat(first.login(ALICE, taskId, ClientFileRole.CLIENT_REALTIME_SENDER).getResultCode()).isZero();
+      limited.connect().awaitClosed();
+      assertThat(first.client.isClosed()).isFalse();
+    } finally {
+      limited.stop();
+      await(limitedVertx.close());
+    }
+  }
+
+  @Test
+  void theServerDeployerRunsTheFileServerFromItsSectionWithTheStorageSection() throws Exception {
+    Vertx deployerVertx = Vertx.vertx();
+    Path storage = Files.createTempDirectory("tt-files");
+    int port = TestServer.freePort();
+    JsonObject config = new JsonObject()
+        .put("file", new JsonObject().put("host", "127.0.0.1").put("port", port).put("priorIp", "192.0.2.10"))
+        .put("storage", new JsonObject().put("directory", storage.toString()));
+    ServerDeployer deployer = new ServerDeployer(deployerVertx, ServerOptions.read(config, Map.of()));
+    try {
+      await(deployer.deploy());
+      JsonObject reply = await(deployerVertx.eventBus().<JsonObject>request(Addresses.FILE_ADDRESSES,
+          new JsonObject())).body();
+      assertThat(reply).isEqualTo(new JsonObject().put("addresses",
+          new JsonArray().add(new JsonObject().put("ip", "192.0.2.10").put("port", port))));
+      assertThat(storage.resolve(".spool")).isDirectory();
+    } finally {
+      await(deployer.undeploy());
+      await(deployerVertx.close());
     }
   }
 

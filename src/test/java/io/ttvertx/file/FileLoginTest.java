@@ -112,7 +112,7 @@ class FileLoginTest {
     FilePeer peer = files.connect();
     peer.sendPull(online, BOB, ONLINE, 0, 100);
     peer.awaitClosed();
-    assertThat(peer.client.pendingPushes()).isEmpty();
+    assertThat(peer.hasUnprompted()).isFalse();
   }
 
   @Test

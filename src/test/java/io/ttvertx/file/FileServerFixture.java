@@ -245,6 +245,10 @@ final class FileServerFixture {
       }
     }
 
+    boolean hasUnprompted() {
+      return !unprompted.isEmpty();
+    }
+
     void awaitClosed() {
       await(client.closed());
     }

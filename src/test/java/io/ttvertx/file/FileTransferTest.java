@@ -109,6 +109,25 @@ class FileTransferTest {
   }
 
   @Test
+  void aDamagedStoredFileIsNotConfirmedAndATruncatedOneNotServed() throws Exception {
+    byte[] file = randomBytes(2 * 32768 + 10, 6);
+    String taskId = files.uploadOffline(ALICE, BOB, file);
+    Path stored = files.storageDirectory.resolve("offline").resolve(taskId.substring(0, 2)).resolve(taskId);
+    byte[] damaged = file.clone();
+    damaged[40000] ^= 1;
+    Files.write(stored, damaged);
+
+    FilePeer downloader = files.connect();
+    assertThat(downloader.login(BOB, taskId, ClientFileRole.CLIENT_OFFLINE_DOWNLOAD).getResultCode()).isZero();
+    assertThat(downloader.pullAll(taskId, BOB, OFFLINE, file.length, 32768)).isEqualTo(damaged);
+    downloader.awaitClosed();
+    assertThat(downloader.hasUnprompted()).isFalse();
+
+    Files.write(stored, java.util.Arrays.copyOf(file, file.length - 1));
+    files.connect().loginRefused(BOB, taskId, ClientFileRole.CLIENT_OFFLINE_DOWNLOAD);
+  }
+
+  @Test
   void aFileOfExactlyOneSegmentAndOfOneByte() {
     for (int size : new int[] {32768, 1}) {
       byte[] file = randomBytes(size, size);
