@@ -57,7 +57,7 @@ public class FileVerticle extends VerticleBase {
   private final Map<String, TransferTask> tasks = new HashMap<>();
   private final Map<Integer, Integer> tasksBySender = new HashMap<>();
   private final Map<Long, FileConnection> connections = new HashMap<>();
-  private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
+  private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
   private FileOptions options;
   private StorageOptions storageOptions;
   private BlobStorage storage;
@@ -163,8 +163,8 @@ public class FileVerticle extends VerticleBase {
   }
 
   /** FILE_TASK: {from, to, fileName, fileSize, transMode} -> {taskId, addresses}. */
-  private void handleNewTask(Message<JsonObject> message) {
-    JsonObject body = message.body();
+  private void handleNewTask(Message<Object> message) {
+    JsonObject body = jsonBody(message);
     Integer from = positiveInt(body, "from");
     Integer to = positiveInt(body, "to");
     Object fileName = body == null ? null : body.getValue("fileName");
@@ -205,7 +205,7 @@ public class FileVerticle extends VerticleBase {
   }
 
   /** FILE_OFFLINE_STATUS: {taskId} -> {complete, from, to, fileName, fileSize}, or {complete: false}. */
-  private void handleOfflineStatus(Message<JsonObject> message) {
+  private void handleOfflineStatus(Message<Object> message) {
     withTaskId(message, taskId -> files.describeComplete(taskId).onComplete(ar -> {
       if (ar.failed()) {
         message.fail(FAILURE_STORAGE, "storage: " + ar.cause().getMessage());
@@ -220,7 +220,7 @@ public class FileVerticle extends VerticleBase {
   }
 
   /** FILE_OFFLINE_DELETE: {taskId} -> {deleted}. */
-  private void handleOfflineDelete(Message<JsonObject> message) {
+  private void handleOfflineDelete(Message<Object> message) {
     withTaskId(message, taskId -> files.delete(taskId).onComplete(ar -> {
       if (ar.failed()) {
         message.fail(FAILURE_STORAGE, "storage: " + ar.cause().getMessage());
@@ -233,8 +233,14 @@ public class FileVerticle extends VerticleBase {
     }));
   }
 
-  private static void withTaskId(Message<JsonObject> message, Consumer<String> action) {
-    Object taskId = message.body() == null ? null : message.body().getValue("taskId");
+  /** The request's JSON object, or null when it is anything else (which each handler refuses). */
+  private static JsonObject jsonBody(Message<Object> message) {
+    return message.body() instanceof JsonObject json ? json : null;
+  }
+
+  private static void withTaskId(Message<Object> message, Consumer<String> action) {
+    JsonObject body = jsonBody(message);
+    Object taskId = body == null ? null : body.getValue("taskId");
     if (taskId instanceof String text) {
       action.accept(text);
     } else {

@@ -88,6 +88,8 @@ class FileLimitsTest {
         .isEqualTo(FileVerticle.FAILURE_BAD_REQUEST);
     assertThat(files.refused(Addresses.FILE_OFFLINE_STATUS, new JsonObject()).failureCode())
         .isEqualTo(FileVerticle.FAILURE_BAD_REQUEST);
+    assertThat(files.refused(Addresses.FILE_TASK, "not json").failureCode()).isEqualTo(FileVerticle.FAILURE_BAD_REQUEST);
+    assertThat(files.refused(Addresses.FILE_OFFLINE_DELETE, 42).failureCode()).isEqualTo(FileVerticle.FAILURE_BAD_REQUEST);
     assertThat(files.status("../../x")).isEqualTo(new JsonObject().put("complete", false));
   }
 

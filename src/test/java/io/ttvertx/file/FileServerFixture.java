@@ -84,7 +84,7 @@ final class FileServerFixture {
     return await(vertx.eventBus().<JsonObject>request(address, body)).body();
   }
 
-  ReplyException refused(String address, JsonObject body) {
+  ReplyException refused(String address, Object body) {
     Throwable failure = awaitFailure(vertx.eventBus().request(address, body));
     assertThat(failure).isInstanceOf(ReplyException.class);
     return (ReplyException) failure;
