@@ -101,7 +101,8 @@ public class FileVerticle extends VerticleBase {
           long shortest = Math.min(options.loginTimeoutSeconds(), options.taskIdleTimeoutSeconds()) * 1000L;
           sweepTimer = vertx.setPeriodic(Math.max(100, Math.min(5_000, shortest / 4)), id -> sweepIdle());
           retentionTimer = vertx.setPeriodic(RETENTION_SWEEP_INTERVAL_MS, id -> sweepOldFiles());
-        });
+        })
+        .onFailure(e -> storage.close());
   }
 
   @Override
