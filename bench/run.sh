@@ -50,6 +50,7 @@ for i in $(seq 0 $((nodes - 1))); do
   if [ "$i" -gt 0 ]; then
     extra=(TT_LOGIN_INSTANCES=0)
     [ "$store" = mysql ] || extra+=(TT_DB_INSTANCES=0)
+    extra+=(TT_FILE_PORT=$((8600 + i)))
   fi
   env ${extra[@]+"${extra[@]}"} TT_MSG_PORT=$((8000 + i)) \
     java -Xmx2g -XX:MaxGCPauseMillis=10 ${SERVER_OPTS:-} -jar "$jar" > server$i.log 2>&1 &

@@ -2,6 +2,7 @@ package io.ttvertx;
 
 import io.ttvertx.config.ServerOptions;
 import io.ttvertx.db.DbProxyVerticle;
+import io.ttvertx.file.FileVerticle;
 import io.ttvertx.login.LoginVerticle;
 import io.ttvertx.msg.MsgVerticle;
 import io.ttvertx.route.RouteVerticle;
@@ -41,6 +42,9 @@ public final class ServerDeployer {
     }
     if (options.deploysMsg()) {
       chain = chain.compose(v -> deploy(MsgVerticle.class.getName(), options.msg().instances(), options.msg().toJson()));
+    }
+    if (options.deploysFile()) {
+      chain = chain.compose(v -> deploy(FileVerticle.class.getName(), options.file().instances(), options.fileConfig()));
     }
     return chain;
   }

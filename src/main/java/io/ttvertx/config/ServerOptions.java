@@ -16,6 +16,7 @@ public final class ServerOptions {
   private final int dbInstances;
   private final StoreOptions store;
   private final StorageOptions storage;
+  private final FileOptions file;
   private final ClusterOptions cluster;
   private final String aesKey;
   private final JsonObject source;
@@ -30,6 +31,7 @@ public final class ServerOptions {
     this.dbInstances = new ConfigReader(source, "db", env).integer("instances", "TT_DB_INSTANCES", 1);
     this.store = StoreOptions.read(source, env);
     this.storage = StorageOptions.read(source, env);
+    this.file = FileOptions.read(source, env);
     this.cluster = ClusterOptions.read(source, env);
     this.aesKey = new ConfigReader(source, "db", env).string("aesKey", "TT_AES_KEY", DEFAULT_AES_KEY);
     if (aesKey.length() != 32) {
@@ -56,13 +58,15 @@ public final class ServerOptions {
         .put("msg", new JsonObject())
         .put("route", new JsonObject())
         .put("db", new JsonObject())
-        .put("store", new JsonObject());
+        .put("store", new JsonObject())
+        .put("file", new JsonObject());
   }
 
   public boolean deploysLogin() { return source.containsKey("login") && login.instances() > 0; }
   public boolean deploysMsg() { return source.containsKey("msg") && msg.instances() > 0; }
   public boolean deploysRoute() { return source.containsKey("route") && routeInstances > 0; }
   public boolean deploysDb() { return source.containsKey("db") && dbInstances > 0; }
+  public boolean deploysFile() { return source.containsKey("file") && file.instances() > 0; }
 
   public LoginOptions login() { return login; }
   public MsgOptions msg() { return msg; }
@@ -71,6 +75,8 @@ public final class ServerOptions {
   public StoreOptions store() { return store; }
   /** Where msfs pictures and offline files are kept. */
   public StorageOptions storage() { return storage; }
+  /** The file server (TeamTalk's file_server). */
+  public FileOptions file() { return file; }
   public ClusterOptions cluster() { return cluster; }
   /** The AES key TeamTalk clients encrypt message text with (TeamTalk's default unless configured). */
   public String aesKey() { return aesKey; }
@@ -78,6 +84,11 @@ public final class ServerOptions {
   /** The configuration the route verticle is deployed with: its conf.json section. */
   public JsonObject routeConfig() {
     return source.getJsonObject("route", new JsonObject()).copy();
+  }
+
+  /** The configuration the file verticle is deployed with: its section and the storage section. */
+  public JsonObject fileConfig() {
+    return file.toJson().put("storage", storage.toJson());
   }
 
   /** The configuration the db proxy verticle is deployed with. */
