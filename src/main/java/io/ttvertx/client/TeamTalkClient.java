@@ -39,6 +39,9 @@ public final class TeamTalkClient {
   private final Promise<Void> closed = Promise.promise();
   private Handler<Pdu> pushHandler;
   private int nextSeq = 1;
+  /** Referenced so that Vert.x does not close the NetClient (and its socket) when it is garbage-collected. */
+  @SuppressWarnings("unused")
+  private NetClient ownNetClient;
 
   private record PushWaiter(int commandId, Promise<Pdu> promise) {
   }
@@ -63,8 +66,17 @@ public final class TeamTalkClient {
     }
   }
 
+  /** Connects with a NetClient of its own, which lives as long as this client (and closes with it). */
   public static Future<TeamTalkClient> connect(Vertx vertx, String host, int port) {
-    return connect(vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true)), host, port);
+    NetClient netClient = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true));
+    return connect(netClient, host, port).andThen(ar -> {
+      if (ar.succeeded()) {
+        ar.result().ownNetClient = netClient;
+        ar.result().closed().onComplete(v -> netClient.close());
+      } else {
+        netClient.close();
+      }
+    });
   }
 
   public static Future<TeamTalkClient> connect(NetClient netClient, String host, int port) {

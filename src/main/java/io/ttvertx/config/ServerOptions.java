@@ -93,6 +93,7 @@ public final class ServerOptions {
 
   /** The configuration the db proxy verticle is deployed with. */
   public JsonObject dbConfig() {
-    return new JsonObject().put("store", store.toJson()).put("aesKey", aesKey);
+    return new JsonObject().put("store", store.toJson()).put("aesKey", aesKey)
+        .put("offlineFileRetentionDays", file.retentionDays());
   }
 }

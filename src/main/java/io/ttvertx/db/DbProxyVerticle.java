@@ -5,6 +5,7 @@ import com.google.protobuf.MessageLite;
 import io.ttvertx.ThrottledLog;
 import io.ttvertx.bus.Addresses;
 import io.ttvertx.bus.DbBatch;
+import io.ttvertx.config.FileOptions;
 import io.ttvertx.config.StoreOptions;
 import io.ttvertx.store.Store;
 import io.ttvertx.store.Stores;
@@ -38,9 +39,11 @@ public class DbProxyVerticle extends VerticleBase {
   /** Config key of the shared AES key (TeamTalk's aesKey). */
   public static final String AES_KEY = "aesKey";
   public static final String STORE = "store";
-  /** Config key: days after which offline-file records are forgotten (the file server deletes the files). */
+  /**
+   * Config key: days after which offline-file records are forgotten, as the file server deletes the
+   * files (file.retentionDays; 0 keeps them).
+   */
   public static final String OFFLINE_FILE_RETENTION_DAYS = "offlineFileRetentionDays";
-  static final int DEFAULT_OFFLINE_FILE_RETENTION_DAYS = 7;
   static final long RETENTION_SWEEP_MS = 3600_000;
   static final long FAILURE_LOG_INTERVAL_MS = 5_000;
 
@@ -72,9 +75,11 @@ public class DbProxyVerticle extends VerticleBase {
       return Future.all(consumer.completion(), ownConsumer.completion());
     }).onSuccess(v -> {
       log.info("db proxy ready on the {} store", options.type());
-      int retentionDays = config().getInteger(OFFLINE_FILE_RETENTION_DAYS, DEFAULT_OFFLINE_FILE_RETENTION_DAYS);
-      forgetExpiredOfflineFiles(retentionDays);
-      retentionTimer = vertx.setPeriodic(RETENTION_SWEEP_MS, id -> forgetExpiredOfflineFiles(retentionDays));
+      int retentionDays = config().getInteger(OFFLINE_FILE_RETENTION_DAYS, FileOptions.DEFAULT_RETENTION_DAYS);
+      if (retentionDays > 0) {
+        forgetExpiredOfflineFiles(retentionDays);
+        retentionTimer = vertx.setPeriodic(RETENTION_SWEEP_MS, id -> forgetExpiredOfflineFiles(retentionDays));
+      }
     });
   }
 

@@ -3,7 +3,7 @@ package io.ttvertx.file;
 import io.ttvertx.ServerDeployer;
 import io.ttvertx.bus.Addresses;
 import io.ttvertx.config.ServerOptions;
-import io.ttvertx.file.FileServerFixture.FilePeer;
+import io.ttvertx.support.FilePeer;
 import io.ttvertx.proto.IMBaseDefine.ClientFileRole;
 import io.ttvertx.proto.IMBaseDefine.ClientFileState;
 import io.ttvertx.support.TestServer;

@@ -1,6 +1,6 @@
 package io.ttvertx.file;
 
-import io.ttvertx.file.FileServerFixture.FilePeer;
+import io.ttvertx.support.FilePeer;
 import io.ttvertx.proto.IMBaseDefine.ClientFileRole;
 import io.ttvertx.proto.IMBaseDefine.FileCmdID;
 import io.ttvertx.proto.IMBaseDefine.OtherCmdID;

@@ -20,13 +20,15 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * A whole server (db proxy, route, login, msg) deployed in the test's Vert.x on free ports, on a
+ * A whole server (db proxy, route, login, msg, file server) deployed in the test's Vert.x on free ports, on a
  * fresh embedded store in a temp directory unless a store section is given. Users are created with
  * the store's administration API before the server starts.
  */
 public final class TestServer {
   public final int loginPort;
   public final int msgPort;
+  /** The file server's client port (0 when the configuration has no file server). */
+  public final int filePort;
   public final JsonObject config;
   private final ServerDeployer deployer;
 
@@ -35,9 +37,10 @@ public final class TestServer {
     this.deployer = deployer;
     this.loginPort = config.getJsonObject("login", new JsonObject()).getInteger("port", 0);
     this.msgPort = config.getJsonObject("msg").getInteger("port");
+    this.filePort = config.getJsonObject("file", new JsonObject()).getInteger("port", 0);
   }
 
-  /** The default test configuration: every role, free ports, a fresh embedded store. */
+  /** The default test configuration: every role, free ports, a fresh embedded store and file storage. */
   public static JsonObject defaultConfig() {
     try {
       Path dir = Files.createTempDirectory("tt-test");
@@ -47,6 +50,8 @@ public final class TestServer {
               .put("priorIp", "127.0.0.1").put("loadReportSeconds", 1))
           .put("route", new JsonObject())
           .put("db", new JsonObject())
+          .put("file", new JsonObject().put("host", "127.0.0.1").put("port", freePort()).put("priorIp", "127.0.0.1"))
+          .put("storage", new JsonObject().put("type", "directory").put("directory", dir.resolve("files").toString()))
           .put("store", new JsonObject().put("type", StoreOptions.EMBEDDED)
               .put("embedded", new JsonObject().put("path", dir.resolve("teamtalk").toString())));
     } catch (IOException e) {
