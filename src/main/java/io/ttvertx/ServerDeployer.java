@@ -3,6 +3,7 @@ package io.ttvertx;
 import io.ttvertx.config.ServerOptions;
 import io.ttvertx.db.DbProxyVerticle;
 import io.ttvertx.login.LoginVerticle;
+import io.ttvertx.msfs.MsfsVerticle;
 import io.ttvertx.msg.MsgVerticle;
 import io.ttvertx.route.RouteVerticle;
 import io.vertx.core.DeploymentOptions;
@@ -31,6 +32,9 @@ public final class ServerDeployer {
     Future<Void> chain = Future.succeededFuture();
     if (options.deploysDb()) {
       chain = chain.compose(v -> deploy(DbProxyVerticle.class.getName(), options.dbInstances(), options.dbConfig()));
+    }
+    if (options.deploysMsfs()) {
+      chain = chain.compose(v -> deploy(MsfsVerticle.class.getName(), options.msfs().instances(), options.msfsConfig()));
     }
     if (options.deploysRoute()) {
       chain = chain.compose(v -> deploy(RouteVerticle.class.getName(), options.routeInstances(), options.routeConfig()));

@@ -17,6 +17,7 @@ public final class ServerOptions {
   private final StoreOptions store;
   private final StorageOptions storage;
   private final ClusterOptions cluster;
+  private final MsfsOptions msfs;
   private final String aesKey;
   private final JsonObject source;
 
@@ -31,6 +32,7 @@ public final class ServerOptions {
     this.store = StoreOptions.read(source, env);
     this.storage = StorageOptions.read(source, env);
     this.cluster = ClusterOptions.read(source, env);
+    this.msfs = MsfsOptions.read(source, env);
     this.aesKey = new ConfigReader(source, "db", env).string("aesKey", "TT_AES_KEY", DEFAULT_AES_KEY);
     if (aesKey.length() != 32) {
       throw new IllegalArgumentException("db.aesKey must have 32 characters (TeamTalk's aesKey), got " + aesKey.length());
@@ -56,13 +58,15 @@ public final class ServerOptions {
         .put("msg", new JsonObject())
         .put("route", new JsonObject())
         .put("db", new JsonObject())
-        .put("store", new JsonObject());
+        .put("store", new JsonObject())
+        .put("msfs", new JsonObject());
   }
 
   public boolean deploysLogin() { return source.containsKey("login") && login.instances() > 0; }
   public boolean deploysMsg() { return source.containsKey("msg") && msg.instances() > 0; }
   public boolean deploysRoute() { return source.containsKey("route") && routeInstances > 0; }
   public boolean deploysDb() { return source.containsKey("db") && dbInstances > 0; }
+  public boolean deploysMsfs() { return source.containsKey("msfs") && msfs.instances() > 0; }
 
   public LoginOptions login() { return login; }
   public MsgOptions msg() { return msg; }
@@ -72,6 +76,7 @@ public final class ServerOptions {
   /** Where msfs pictures and offline files are kept. */
   public StorageOptions storage() { return storage; }
   public ClusterOptions cluster() { return cluster; }
+  public MsfsOptions msfs() { return msfs; }
   /** The AES key TeamTalk clients encrypt message text with (TeamTalk's default unless configured). */
   public String aesKey() { return aesKey; }
 
@@ -83,5 +88,10 @@ public final class ServerOptions {
   /** The configuration the db proxy verticle is deployed with. */
   public JsonObject dbConfig() {
     return new JsonObject().put("store", store.toJson()).put("aesKey", aesKey);
+  }
+
+  /** The configuration the msfs verticle is deployed with: its section and the storage it keeps pictures in. */
+  public JsonObject msfsConfig() {
+    return msfs.toJson().put("storage", storage.toJson());
   }
 }
