@@ -46,6 +46,7 @@ public class MsfsVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     options = MsfsOptions.fromJson(config());
+    context.exceptionHandler(MsfsVerticle::handleUncaught);
     StorageOptions storageOptions = StorageOptions.fromJson(config().getJsonObject("storage"));
     storage = BlobStorages.create(vertx, storageOptions);
     sender = new BlobSender(storage);
@@ -54,8 +55,8 @@ public class MsfsVerticle extends VerticleBase {
         () -> announcedUrl);
 
     Router router = Router.router(vertx);
-    router.post().handler(uploads::checkHeaders).handler(uploads.bodyHandler()).handler(uploads::handleUpload)
-        .failureHandler(uploads::handleFailure);
+    router.post().handler(uploads::checkHeaders);
+    router.post().handler(uploads.bodyHandler()).handler(uploads::handleUpload).failureHandler(uploads::handleFailure);
     router.route().method(HttpMethod.GET).method(HttpMethod.HEAD).handler(ctx -> handleDownload(ctx.request()));
     router.route().handler(ctx -> MsfsAnswers.send(ctx.response(), 405,
         MsfsAnswers.error(405, "only POST (upload), GET and HEAD (download)")));
@@ -163,6 +164,18 @@ public class MsfsVerticle extends VerticleBase {
     PicturePath picture = download.picture(STORED_TYPES[typeIndex].extension);
     return storage.stat(picture.key()).compose(info -> info != null ? Future.succeededFuture(new Original(picture, info))
         : findPictureOfAnyType(download, typeIndex + 1));
+  }
+
+  /**
+   * Vert.x may still write to an upload's file just after the body handler cancelled it (the client
+   * went away): that failure is expected and changes nothing, as the file is deleted.
+   */
+  private static void handleUncaught(Throwable e) {
+    if (e instanceof IllegalStateException && "File handle is closed".equals(e.getMessage())) {
+      log.debug("write to a cancelled upload file: {}", e.getMessage());
+    } else {
+      log.error("unexpected failure", e);
+    }
   }
 
   private static String hostOf(String url) {

@@ -5,7 +5,6 @@ import io.ttvertx.blob.BlobStorage;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.file.OpenOptions;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.FileUpload;
@@ -14,7 +13,10 @@ import io.vertx.ext.web.handler.BodyHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.function.Supplier;
@@ -29,6 +31,9 @@ import java.util.regex.Pattern;
 final class UploadHandler {
   private static final Logger log = LoggerFactory.getLogger(UploadHandler.class);
   private static final String MULTIPART = "multipart/form-data";
+  /** How Android's MoGuHttpClient.uploadImage3 names its part and its boundary. */
+  private static final String ANDROID_PART = "file0";
+  private static final String ANDROID_BOUNDARY = "---------7d4a6d158c9";
   private static final Pattern VALID_HOST = Pattern.compile("[A-Za-z0-9.\\-]+(:[0-9]{1,5})?|\\[[0-9A-Fa-f:.]+\\](:[0-9]{1,5})?");
 
   private final Vertx vertx;
@@ -81,7 +86,7 @@ final class UploadHandler {
       return;
     }
     Path uploaded = Path.of(upload.uploadedFileName());
-    sniff(uploaded)
+    inspect(uploaded, isAndroidUpload(ctx.request(), upload))
         .compose(type -> {
           PicturePath picture = PicturePath.random(random, type);
           return storage.put(picture.key(), uploaded).map(picture);
@@ -96,6 +101,10 @@ final class UploadHandler {
 
   /** Failures of the body handler: too large, not parseable, or the client went away. */
   void handleFailure(RoutingContext ctx) {
+    if (ctx.response().ended()) {
+      // a refused upload fails again when its file stream is cut
+      return;
+    }
     if (ctx.response().closed()) {
       log.info("upload from {} cut: the client closed the connection", ctx.request().remoteAddress());
       return;
@@ -116,11 +125,34 @@ final class UploadHandler {
     MsfsAnswers.send(ctx.response(), status, MsfsAnswers.error(code, reason));
   }
 
-  private Future<PictureType> sniff(Path file) {
-    return vertx.fileSystem().open(file.toString(), new OpenOptions().setRead(true).setWrite(false).setCreate(false))
-        .compose(handle -> handle.read(Buffer.buffer(PictureType.SNIFF_LENGTH), 0, 0, PictureType.SNIFF_LENGTH)
-            .eventually(handle::close))
-        .map(PictureType::sniff);
+  /**
+   * The file's type by its first bytes. Android's MoGuHttpClient writes CRLF after the file and again
+   * before the closing delimiter, so its part ends with a CRLF that is not the picture's (TeamTalk's
+   * msfs keeps it): that one is cut, so the picture comes back as the phone had it.
+   */
+  private Future<PictureType> inspect(Path file, boolean androidTrailingCrlf) {
+    return vertx.executeBlocking(() -> {
+      try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+        ByteBuffer head = ByteBuffer.allocate(PictureType.SNIFF_LENGTH);
+        while (head.hasRemaining() && channel.read(head) > 0) {
+          // the first bytes may come in several reads
+        }
+        long size = channel.size();
+        if (androidTrailingCrlf && size >= 2) {
+          ByteBuffer tail = ByteBuffer.allocate(2);
+          channel.read(tail, size - 2);
+          if (tail.get(0) == '\r' && tail.get(1) == '\n') {
+            channel.truncate(size - 2);
+          }
+        }
+        return PictureType.sniff(Buffer.buffer(java.util.Arrays.copyOf(head.array(), head.position())));
+      }
+    }, false);
+  }
+
+  private static boolean isAndroidUpload(HttpServerRequest request, FileUpload upload) {
+    String contentType = request.getHeader(HttpHeaders.CONTENT_TYPE);
+    return ANDROID_PART.equals(upload.name()) && contentType != null && contentType.endsWith("boundary=" + ANDROID_BOUNDARY);
   }
 
   /** TeamTalk answers "http://" + the Host header; a configured public URL wins (NAT, proxies). */
