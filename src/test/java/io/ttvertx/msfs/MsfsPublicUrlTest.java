@@ -1,18 +1,12 @@
 package io.ttvertx.msfs;
 
-import io.ttvertx.support.TestServer;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.util.List;
 
 import static io.ttvertx.support.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,33 +15,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 class MsfsPublicUrlTest {
   private static final String PUBLIC_URL = "http://pictures.example.com:9000/tt";
 
-  private static Vertx vertx;
-  private static TestServer server;
-  private static WebClient http;
-  private static int msfsPort;
+  private static MsfsTestServer msfs;
 
   @BeforeAll
-  static void start() throws IOException {
-    vertx = Vertx.vertx();
-    JsonObject config = TestServer.defaultConfig();
-    msfsPort = TestServer.freePort();
-    config.put("msfs", new JsonObject().put("host", "127.0.0.1").put("port", msfsPort).put("publicUrl", PUBLIC_URL));
-    config.put("storage", new JsonObject().put("directory", Files.createTempDirectory("tt-msfs").toString()));
-    config.getJsonObject("login").put("msfsBackup", "http://backup.example/msfs");
-    server = await(TestServer.start(vertx, config, List.of()));
-    http = WebClient.create(vertx);
+  static void start() {
+    msfs = MsfsTestServer.start(new JsonObject().put("publicUrl", PUBLIC_URL),
+        config -> config.getJsonObject("login").put("msfsBackup", "http://backup.example/msfs"));
   }
 
   @AfterAll
   static void stop() {
-    await(server.stop());
-    await(vertx.close());
+    msfs.stop();
   }
 
   @Test
   void answersUseThePublicUrl() {
     byte[] jpeg = TestPictures.encode("jpg", 120, 90, 21);
-    RawHttp.Response response = await(RawHttp.exchange(vertx, msfsPort, ClientUploads.android(msfsPort, "a.jpg", jpeg)));
+    RawHttp.Response response = await(RawHttp.exchange(msfs.vertx, msfs.msfsPort,
+        ClientUploads.android(msfs.msfsPort, "a.jpg", jpeg)));
     assertThat(response.status()).isEqualTo(200);
     assertThat(response.header("Content-Type")).isEqualTo("text/html;charset=utf-8");
     JsonObject answer = response.json();
@@ -55,7 +40,8 @@ class MsfsPublicUrlTest {
     assertThat(answer.getString("url")).isEqualTo(PUBLIC_URL + "/" + answer.getString("path"));
 
     // the proxy in front strips its prefix: the path alone reaches the msfs
-    HttpResponse<Buffer> download = await(http.get(msfsPort, "127.0.0.1", "/" + answer.getString("path")).send());
+    HttpResponse<Buffer> download = await(msfs.http.get(msfs.msfsPort, "127.0.0.1", "/" + answer.getString("path"))
+        .send());
     assertThat(download.statusCode()).isEqualTo(200);
     assertThat(download.getHeader("Content-Type")).isEqualTo("image/jpeg");
     assertThat(download.body().getBytes()).isEqualTo(jpeg);
@@ -63,7 +49,7 @@ class MsfsPublicUrlTest {
 
   @Test
   void loginHandsOutThePublicUrlAndAConfiguredValueWins() {
-    JsonObject answer = MsfsTest.msgServerAnswer(vertx, http, server.loginPort);
+    JsonObject answer = msfs.msgServerAnswer();
     assertThat(answer.getString("msfsPrior")).isEqualTo(PUBLIC_URL + "/");
     assertThat(answer.getString("msfsBackup")).isEqualTo("http://backup.example/msfs/");
   }

@@ -2,7 +2,6 @@ package io.ttvertx.msfs;
 
 import io.ttvertx.config.PublicAddress;
 import io.ttvertx.support.Poll;
-import io.ttvertx.support.TestServer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -35,8 +34,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class MsfsTest {
   private static final int MAX_UPLOAD_BYTES = 600_000;
 
+  private static MsfsTestServer msfs;
   private static Vertx vertx;
-  private static TestServer server;
   private static WebClient http;
   private static int msfsPort;
   private static Path storageDir;
@@ -44,23 +43,18 @@ class MsfsTest {
 
   @BeforeAll
   static void start() throws IOException {
-    vertx = Vertx.vertx();
-    JsonObject config = TestServer.defaultConfig();
-    Path root = Files.createTempDirectory("tt-msfs");
-    storageDir = root.resolve("files");
-    outsideFile = Files.writeString(root.resolve("secret.txt"), "not for download");
-    msfsPort = TestServer.freePort();
-    config.put("msfs", new JsonObject().put("host", "127.0.0.1").put("port", msfsPort)
-        .put("maxUploadBytes", MAX_UPLOAD_BYTES).put("maxThumbnailSide", 1024));
-    config.put("storage", new JsonObject().put("directory", storageDir.toString()));
-    server = await(TestServer.start(vertx, config, List.of()));
-    http = WebClient.create(vertx);
+    msfs = MsfsTestServer.start(new JsonObject().put("maxUploadBytes", MAX_UPLOAD_BYTES).put("maxThumbnailSide", 1024),
+        config -> { });
+    vertx = msfs.vertx;
+    http = msfs.http;
+    msfsPort = msfs.msfsPort;
+    storageDir = msfs.storageDir;
+    outsideFile = Files.writeString(msfs.root.resolve("secret.txt"), "not for download");
   }
 
   @AfterAll
   static void stop() {
-    await(server.stop());
-    await(vertx.close());
+    msfs.stop();
   }
 
   private static RawHttp.Response exchange(Buffer request) {
@@ -430,22 +424,8 @@ class MsfsTest {
   @Test
   void loginHandsOutTheRunningMsfsWhenNoneIsConfigured() {
     String expected = "http://" + PublicAddress.detect() + ":" + msfsPort + "/";
-    JsonObject answer = msgServerAnswer(vertx, http, server.loginPort);
+    JsonObject answer = msfs.msgServerAnswer();
     assertThat(answer.getString("msfsPrior")).isEqualTo(expected);
     assertThat(answer.getString("msfsBackup")).isEqualTo(expected);
-  }
-
-  /** GET /msg_server once a msg server has reported its load (code 0). */
-  static JsonObject msgServerAnswer(Vertx vertx, WebClient http, int loginPort) {
-    JsonObject answer = null;
-    for (int attempt = 0; attempt < 200; attempt++) {
-      answer = await(http.get(loginPort, "127.0.0.1", "/msg_server").send()).bodyAsJsonObject();
-      if (answer.getInteger("code") == 0) {
-        break;
-      }
-      await(vertx.timer(50));
-    }
-    assertThat(answer.getInteger("code")).isZero();
-    return answer;
   }
 }
