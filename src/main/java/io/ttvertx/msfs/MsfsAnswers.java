@@ -40,11 +40,14 @@ final class MsfsAnswers {
     if (response.ended() || response.closed()) {
       return;
     }
-    response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, CONTENT_TYPE);
-    if (status >= 400) {
-      // the rest of a refused body is not worth reading (TeamTalk closes every connection after answering)
+    response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, CONTENT_TYPE).end(answer.encode());
+  }
+
+  /** Answers a refused upload and closes: the rest of its body is not worth reading (TeamTalk closes after every answer). */
+  static void sendAndClose(HttpServerResponse response, int status, JsonObject answer) {
+    if (!response.ended() && !response.closed()) {
       response.putHeader(HttpHeaders.CONNECTION, "close");
     }
-    response.end(answer.encode());
+    send(response, status, answer);
   }
 }

@@ -34,6 +34,8 @@ public class MsfsVerticle extends VerticleBase {
   private static final PictureType[] STORED_TYPES = PictureType.values();
 
   private final String instanceId = UUID.randomUUID().toString();
+  /** A storage given by whoever deploys this instance, instead of the one the "storage" section describes. */
+  private final BlobStorage givenStorage;
   private MsfsOptions options;
   private BlobStorage storage;
   private BlobSender sender;
@@ -43,12 +45,24 @@ public class MsfsVerticle extends VerticleBase {
   private String announcedUrl;
   private long announceTimer = -1;
 
+  public MsfsVerticle() {
+    this(null);
+  }
+
+  /** An msfs on {@code storage}, which it starts and closes, rather than on the configured storage section. */
+  public MsfsVerticle(BlobStorage storage) {
+    this.givenStorage = storage;
+  }
+
   @Override
   public Future<?> start() {
     options = MsfsOptions.fromJson(config());
     context.exceptionHandler(MsfsVerticle::handleUncaught);
     StorageOptions storageOptions = StorageOptions.fromJson(config().getJsonObject("storage"));
-    storage = BlobStorages.create(vertx, storageOptions);
+    storage = givenStorage != null ? givenStorage : BlobStorages.create(vertx, storageOptions);
+    String storageDescription = givenStorage != null ? givenStorage.getClass().getSimpleName()
+        : storageOptions.type() + " " + (StorageOptions.S3.equals(storageOptions.type()) ? storageOptions.s3Bucket()
+            : storageOptions.directory());
     sender = new BlobSender(storage);
     thumbnails = new Thumbnails(vertx, storage);
     UploadHandler uploads = new UploadHandler(vertx, storage, options.maxUploadBytes(), options.publicUrl(),
@@ -58,7 +72,7 @@ public class MsfsVerticle extends VerticleBase {
     router.post().handler(uploads::checkHeaders);
     router.post().handler(uploads.bodyHandler()).handler(uploads::handleUpload).failureHandler(uploads::handleFailure);
     router.route().method(HttpMethod.GET).method(HttpMethod.HEAD).handler(ctx -> handleDownload(ctx.request()));
-    router.route().handler(ctx -> MsfsAnswers.send(ctx.response(), 405,
+    router.route().handler(ctx -> MsfsAnswers.sendAndClose(ctx.response(), 405,
         MsfsAnswers.error(405, "only POST (upload), GET and HEAD (download)")));
     server = vertx.createHttpServer().requestHandler(router);
     announceRequests = vertx.eventBus().consumer(Addresses.MSFS_ANNOUNCE_REQUEST, message -> announce());
@@ -72,10 +86,9 @@ public class MsfsVerticle extends VerticleBase {
             announcedUrl = options.publicUrl();
             PublicAddress.warnIfLoopback(hostOf(announcedUrl), "msfs.publicUrl");
           }
-          log.info("msfs listening on {}:{} (public URL {}{}, storage {} {}, uploads up to {} bytes)", options.host(),
+          log.info("msfs listening on {}:{} (public URL {}{}, storage {}, uploads up to {} bytes)", options.host(),
               s.actualPort(), announcedUrl, options.publicUrl().isEmpty() ? ", answers use the Host header" : "",
-              storageOptions.type(), StorageOptions.S3.equals(storageOptions.type()) ? storageOptions.s3Bucket()
-                  : storageOptions.directory(), options.maxUploadBytes());
+              storageDescription, options.maxUploadBytes());
           announce();
           announceTimer = vertx.setPeriodic(ANNOUNCE_INTERVAL_MS, id -> announce());
         });

@@ -4,6 +4,9 @@ import io.ttvertx.blob.BlobStorage;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
@@ -26,6 +29,7 @@ import java.util.UUID;
  * however many ask for it at the same time.
  */
 final class Thumbnails {
+  private static final Logger log = LoggerFactory.getLogger(Thumbnails.class);
   /** Pictures with more pixels are served whole rather than decoded (a small PNG can claim a huge size). */
   private static final long MAX_SOURCE_PIXELS = 40_000_000L;
 
@@ -61,6 +65,10 @@ final class Thumbnails {
     return made.onComplete(ar -> inProgress.remove(thumbnailKey));
   }
 
+  /**
+   * Makes the thumbnail; the picture's own key when it already fits or cannot be read (a broken
+   * file, a format javax.imageio does not know), or when the thumbnail cannot be kept.
+   */
   private Future<String> make(String pictureKey, BlobStorage.BlobInfo pictureInfo, String thumbnailKey,
                               PictureType thumbnailType, int width, int height) {
     Path local = storage.localFile(pictureKey);
@@ -68,9 +76,10 @@ final class Thumbnails {
         : storage.read(pictureKey, 0, (int) Math.min(Integer.MAX_VALUE, pictureInfo.size())).map(buffer -> buffer.getBytes());
     Path spoolFile = storage.spoolDirectory().resolve("thumbnail-" + UUID.randomUUID());
     return source.compose(bytes -> vertx.executeBlocking(() -> {
-      BufferedImage image = local != null ? decode(ImageIO.createImageInputStream(local.toFile()))
-          : decode(ImageIO.createImageInputStream(new ByteArrayInputStream(bytes)));
-      if (image == null || (image.getWidth() <= width && image.getHeight() <= height)) {
+      ImageInputStream input = local != null ? ImageIO.createImageInputStream(local.toFile())
+          : ImageIO.createImageInputStream(new ByteArrayInputStream(bytes));
+      BufferedImage image = decodeUnlessItFits(input, width, height);
+      if (image == null) {
         return false;
       }
       BufferedImage thumbnail = scale(image, width, height, thumbnailType == PictureType.JPEG);
@@ -81,11 +90,18 @@ final class Thumbnails {
     }, false)).compose(written -> written
         ? storage.put(thumbnailKey, spoolFile).map(thumbnailKey)
         : Future.succeededFuture(pictureKey))
-        .onFailure(e -> vertx.executeBlocking(() -> Files.deleteIfExists(spoolFile), false));
+        .recover(e -> {
+          log.info("no thumbnail {}, serving the picture: {}", thumbnailKey, e.toString());
+          vertx.executeBlocking(() -> Files.deleteIfExists(spoolFile), false);
+          return Future.succeededFuture(pictureKey);
+        });
   }
 
-  /** The image, or null when no reader knows it or it is too large to decode. */
-  private static BufferedImage decode(ImageInputStream input) throws IOException {
+  /**
+   * The image, or null when it already fits in width x height (told from its header, without
+   * decoding it), no reader knows it, or it is too large to decode.
+   */
+  private static BufferedImage decodeUnlessItFits(ImageInputStream input, int width, int height) throws IOException {
     if (input == null) {
       return null;
     }
@@ -97,7 +113,9 @@ final class Thumbnails {
       ImageReader reader = readers.next();
       try {
         reader.setInput(input, true, true);
-        if ((long) reader.getWidth(0) * reader.getHeight(0) > MAX_SOURCE_PIXELS) {
+        int sourceWidth = reader.getWidth(0);
+        int sourceHeight = reader.getHeight(0);
+        if ((sourceWidth <= width && sourceHeight <= height) || (long) sourceWidth * sourceHeight > MAX_SOURCE_PIXELS) {
           return null;
         }
         return reader.read(0);

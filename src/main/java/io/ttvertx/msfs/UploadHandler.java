@@ -116,13 +116,14 @@ final class UploadHandler {
     } else {
       String reason = ctx.failure() == null ? "status " + ctx.statusCode() : ctx.failure().toString();
       log.warn("upload from {} failed: {}", ctx.request().remoteAddress(), reason);
-      MsfsAnswers.send(ctx.response(), 500, MsfsAnswers.error(MsfsAnswers.STORAGE_FAILED, "could not store the file"));
+      MsfsAnswers.sendAndClose(ctx.response(), 500,
+          MsfsAnswers.error(MsfsAnswers.STORAGE_FAILED, "could not store the file"));
     }
   }
 
   private void refuse(RoutingContext ctx, int status, int code, String reason) {
     log.info("refused upload from {} to {}: {}", ctx.request().remoteAddress(), ctx.request().path(), reason);
-    MsfsAnswers.send(ctx.response(), status, MsfsAnswers.error(code, reason));
+    MsfsAnswers.sendAndClose(ctx.response(), status, MsfsAnswers.error(code, reason));
   }
 
   /**

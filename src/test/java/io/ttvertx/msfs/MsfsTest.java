@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -191,13 +192,13 @@ class MsfsTest {
     HttpResponse<Buffer> range = await(http.get(msfsPort, "127.0.0.1", path).putHeader("Range", "bytes=10-19").send());
     assertThat(range.statusCode()).isEqualTo(206);
     assertThat(range.getHeader("Content-Range")).isEqualTo("bytes 10-19/" + jpeg.length);
-    assertThat(range.body().getBytes()).isEqualTo(java.util.Arrays.copyOfRange(jpeg, 10, 20));
+    assertThat(range.body().getBytes()).isEqualTo(Arrays.copyOfRange(jpeg, 10, 20));
 
     HttpResponse<Buffer> suffix = await(http.get(msfsPort, "127.0.0.1", path).putHeader("Range", "bytes=-5").send());
     assertThat(suffix.statusCode()).isEqualTo(206);
     assertThat(suffix.getHeader("Content-Range")).isEqualTo("bytes " + (jpeg.length - 5) + "-" + (jpeg.length - 1)
         + "/" + jpeg.length);
-    assertThat(suffix.body().getBytes()).isEqualTo(java.util.Arrays.copyOfRange(jpeg, jpeg.length - 5, jpeg.length));
+    assertThat(suffix.body().getBytes()).isEqualTo(Arrays.copyOfRange(jpeg, jpeg.length - 5, jpeg.length));
 
     HttpResponse<Buffer> open = await(http.get(msfsPort, "127.0.0.1", path)
         .putHeader("Range", "bytes=" + (jpeg.length - 3) + "-").send());
@@ -336,6 +337,16 @@ class MsfsTest {
     HttpResponse<Buffer> webpThumbnail = get(webpAnswer.getString("url") + "_100x100.jpg");
     assertThat(webpThumbnail.getHeader("Content-Type")).isEqualTo("image/webp");
     assertThat(webpThumbnail.body().getBytes()).isEqualTo(webp);
+
+    // a JPEG's first bytes and then nothing javax.imageio can read: the file itself
+    byte[] broken = Arrays.copyOf(TestPictures.webp(), 300);
+    broken[0] = (byte) 0xFF;
+    broken[1] = (byte) 0xD8;
+    broken[2] = (byte) 0xFF;
+    JsonObject brokenAnswer = uploaded(exchange(ClientUploads.mac(msfsPort, broken)));
+    HttpResponse<Buffer> brokenThumbnail = get(brokenAnswer.getString("url") + "_100x100.jpg");
+    assertThat(brokenThumbnail.statusCode()).isEqualTo(200);
+    assertThat(brokenThumbnail.body().getBytes()).isEqualTo(broken);
 
     for (String size : List.of("_0x100", "_100x0", "_1025x10", "_10x99999")) {
       HttpResponse<Buffer> refused = get(url + size + ".jpg");
