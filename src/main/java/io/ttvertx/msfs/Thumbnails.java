@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
@@ -32,11 +33,23 @@ final class Thumbnails {
   private static final Logger log = LoggerFactory.getLogger(Thumbnails.class);
   /** Pictures with more pixels are served whole rather than decoded (a small PNG can claim a huge size). */
   private static final long MAX_SOURCE_PIXELS = 40_000_000L;
+  /** How many thumbnail requests answered with the picture itself each instance remembers. */
+  private static final int REMEMBERED_WHOLE = 10_000;
 
   private final Vertx vertx;
   private final BlobStorage storage;
   /** Thumbnails being made by this instance (only its event loop touches it), by key. */
   private final Map<String, Future<String>> inProgress = new HashMap<>();
+  /**
+   * Thumbnails answered with the picture itself (it fits, or cannot be read), the most recent ones:
+   * stored pictures never change, so the answer holds and the picture is not read again.
+   */
+  private final Map<String, Boolean> servedWhole = new LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+      return size() > REMEMBERED_WHOLE;
+    }
+  };
 
   Thumbnails(Vertx vertx, BlobStorage storage) {
     this.vertx = vertx;
@@ -54,6 +67,9 @@ final class Thumbnails {
     // JPEG stays JPEG; PNG and GIF become PNG, which keeps transparency
     PictureType thumbnailType = type == PictureType.JPEG ? PictureType.JPEG : PictureType.PNG;
     String thumbnailKey = picture.thumbnailKey(width, height, thumbnailType);
+    if (servedWhole.containsKey(thumbnailKey)) {
+      return Future.succeededFuture(picture.key());
+    }
     Future<String> pending = inProgress.get(thumbnailKey);
     if (pending != null) {
       return pending;
@@ -76,9 +92,14 @@ final class Thumbnails {
         : storage.read(pictureKey, 0, (int) Math.min(Integer.MAX_VALUE, pictureInfo.size())).map(buffer -> buffer.getBytes());
     Path spoolFile = storage.spoolDirectory().resolve("thumbnail-" + UUID.randomUUID());
     return source.compose(bytes -> vertx.executeBlocking(() -> {
-      ImageInputStream input = local != null ? ImageIO.createImageInputStream(local.toFile())
-          : ImageIO.createImageInputStream(new ByteArrayInputStream(bytes));
-      BufferedImage image = decodeUnlessItFits(input, width, height);
+      BufferedImage image;
+      try {
+        image = decodeUnlessItFits(local != null ? ImageIO.createImageInputStream(local.toFile())
+            : ImageIO.createImageInputStream(new ByteArrayInputStream(bytes)), width, height);
+      } catch (IOException | RuntimeException e) {
+        log.info("no thumbnail {}: the picture cannot be read ({}), it is served whole", thumbnailKey, e.toString());
+        image = null;
+      }
       if (image == null) {
         return false;
       }
@@ -87,14 +108,17 @@ final class Thumbnails {
         throw new IOException("no image writer for " + thumbnailType);
       }
       return true;
-    }, false)).compose(written -> written
-        ? storage.put(thumbnailKey, spoolFile).map(thumbnailKey)
-        : Future.succeededFuture(pictureKey))
-        .recover(e -> {
-          log.info("no thumbnail {}, serving the picture: {}", thumbnailKey, e.toString());
-          vertx.executeBlocking(() -> Files.deleteIfExists(spoolFile), false);
-          return Future.succeededFuture(pictureKey);
-        });
+    }, false)).compose(written -> {
+      if (written) {
+        return storage.put(thumbnailKey, spoolFile).map(thumbnailKey);
+      }
+      servedWhole.put(thumbnailKey, Boolean.TRUE);
+      return Future.succeededFuture(pictureKey);
+    }).recover(e -> {
+      log.warn("could not keep thumbnail {}, serving the picture: {}", thumbnailKey, e.toString());
+      vertx.executeBlocking(() -> Files.deleteIfExists(spoolFile), false);
+      return Future.succeededFuture(pictureKey);
+    });
   }
 
   /**
