@@ -114,7 +114,7 @@ public class MsfsVerticle extends VerticleBase {
     if (download == null) {
       boolean traversal = PicturePath.looksLikeTraversal(rawPath);
       if (traversal) {
-        log.info("refused download of {} from {}: path outside the storage", rawPath, request.remoteAddress());
+        log.info("refused download of {} from {}: path outside the storage", printable(rawPath), request.remoteAddress());
       }
       MsfsAnswers.send(request.response(), traversal ? 400 : 404,
           MsfsAnswers.error(traversal ? 400 : 404, traversal ? "invalid path" : "no such file"));
@@ -189,6 +189,12 @@ public class MsfsVerticle extends VerticleBase {
     } else {
       log.error("unexpected failure", e);
     }
+  }
+
+  /** A client's path as it may appear in a log line: short, without control characters. */
+  private static String printable(String path) {
+    String cut = path.length() > 200 ? path.substring(0, 200) + "..." : path;
+    return cut.replaceAll("\\p{Cntrl}", "?");
   }
 
   private static String hostOf(String url) {

@@ -11,7 +11,10 @@ import org.junit.jupiter.api.Test;
 import static io.ttvertx.support.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** With msfs.publicUrl set (behind NAT or a proxy), answers and login hand out that URL, never the Host header. */
+/**
+ * With msfs.publicUrl set (behind NAT or a proxy), answers and login hand out that URL, never the Host
+ * header; two instances share the port.
+ */
 class MsfsPublicUrlTest {
   private static final String PUBLIC_URL = "http://pictures.example.com:9000/tt";
 
@@ -19,7 +22,7 @@ class MsfsPublicUrlTest {
 
   @BeforeAll
   static void start() {
-    msfs = MsfsTestServer.start(new JsonObject().put("publicUrl", PUBLIC_URL),
+    msfs = MsfsTestServer.start(new JsonObject().put("publicUrl", PUBLIC_URL).put("instances", 2),
         config -> config.getJsonObject("login").put("msfsBackup", "http://backup.example/msfs"));
   }
 
