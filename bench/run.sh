@@ -52,6 +52,8 @@ for i in $(seq 0 $((nodes - 1))); do
     [ "$store" = mysql ] || extra+=(TT_DB_INSTANCES=0)
     extra+=(TT_FILE_PORT=$((8600 + i)))
   fi
+  # each node's msfs on its own port (8700, 8701, ...)
+  extra+=(TT_MSFS_PORT=$((8700 + i)))
   env ${extra[@]+"${extra[@]}"} TT_MSG_PORT=$((8000 + i)) \
     java -Xmx2g -XX:MaxGCPauseMillis=10 ${SERVER_OPTS:-} -jar "$jar" > server$i.log 2>&1 &
   servers+=($!); ports+=($((8000 + i)))

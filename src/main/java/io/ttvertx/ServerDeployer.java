@@ -4,6 +4,7 @@ import io.ttvertx.config.ServerOptions;
 import io.ttvertx.db.DbProxyVerticle;
 import io.ttvertx.file.FileVerticle;
 import io.ttvertx.login.LoginVerticle;
+import io.ttvertx.msfs.MsfsVerticle;
 import io.ttvertx.msg.MsgVerticle;
 import io.ttvertx.route.RouteVerticle;
 import io.vertx.core.DeploymentOptions;
@@ -16,7 +17,8 @@ import java.util.List;
 
 /**
  * Deploys the roles the options list, each with its instance count, in dependency order: db proxy
- * (the store is ready), route, login, msg. Used by {@link Main} and by the tests.
+ * (the store is ready), msfs (so login learns its URL), route, login, msg, file server. Used by
+ * {@link Main} and by the tests.
  */
 public final class ServerDeployer {
   private final Vertx vertx;
@@ -32,6 +34,9 @@ public final class ServerDeployer {
     Future<Void> chain = Future.succeededFuture();
     if (options.deploysDb()) {
       chain = chain.compose(v -> deploy(DbProxyVerticle.class.getName(), options.dbInstances(), options.dbConfig()));
+    }
+    if (options.deploysMsfs()) {
+      chain = chain.compose(v -> deploy(MsfsVerticle.class.getName(), options.msfs().instances(), options.msfsConfig()));
     }
     if (options.deploysRoute()) {
       chain = chain.compose(v -> deploy(RouteVerticle.class.getName(), options.routeInstances(), options.routeConfig()));

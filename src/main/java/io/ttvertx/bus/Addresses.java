@@ -97,6 +97,14 @@ public final class Addresses {
   /** file: JSON {taskId}; deletes that offline file from the storage. Reply JSON {deleted}. */
   public static final String FILE_OFFLINE_DELETE = "tt.file.offline.delete";
 
+  /**
+   * msfs -> login (published): JSON {instance, node, url, intervalMs} with the public URL of an msfs
+   * instance, at start, every intervalMs and when asked; {instance, gone: true} when it stops.
+   */
+  public static final String MSFS_ANNOUNCE = "tt.msfs.announce";
+  /** login -> msfs: published when a login server starts, so every msfs instance announces itself at once. */
+  public static final String MSFS_ANNOUNCE_REQUEST = "tt.msfs.announce.request";
+
   // header names
   public static final String ACTION = "action";
   public static final String TO = "to";

@@ -18,6 +18,7 @@ public final class ServerOptions {
   private final StorageOptions storage;
   private final FileOptions file;
   private final ClusterOptions cluster;
+  private final MsfsOptions msfs;
   private final String aesKey;
   private final JsonObject source;
 
@@ -33,6 +34,7 @@ public final class ServerOptions {
     this.storage = StorageOptions.read(source, env);
     this.file = FileOptions.read(source, env);
     this.cluster = ClusterOptions.read(source, env);
+    this.msfs = MsfsOptions.read(source, env);
     this.aesKey = new ConfigReader(source, "db", env).string("aesKey", "TT_AES_KEY", DEFAULT_AES_KEY);
     if (aesKey.length() != 32) {
       throw new IllegalArgumentException("db.aesKey must have 32 characters (TeamTalk's aesKey), got " + aesKey.length());
@@ -59,7 +61,8 @@ public final class ServerOptions {
         .put("route", new JsonObject())
         .put("db", new JsonObject())
         .put("store", new JsonObject())
-        .put("file", new JsonObject());
+        .put("file", new JsonObject())
+        .put("msfs", new JsonObject());
   }
 
   public boolean deploysLogin() { return source.containsKey("login") && login.instances() > 0; }
@@ -67,6 +70,7 @@ public final class ServerOptions {
   public boolean deploysRoute() { return source.containsKey("route") && routeInstances > 0; }
   public boolean deploysDb() { return source.containsKey("db") && dbInstances > 0; }
   public boolean deploysFile() { return source.containsKey("file") && file.instances() > 0; }
+  public boolean deploysMsfs() { return source.containsKey("msfs") && msfs.instances() > 0; }
 
   public LoginOptions login() { return login; }
   public MsgOptions msg() { return msg; }
@@ -78,6 +82,7 @@ public final class ServerOptions {
   /** The file server (TeamTalk's file_server). */
   public FileOptions file() { return file; }
   public ClusterOptions cluster() { return cluster; }
+  public MsfsOptions msfs() { return msfs; }
   /** The AES key TeamTalk clients encrypt message text with (TeamTalk's default unless configured). */
   public String aesKey() { return aesKey; }
 
@@ -95,5 +100,10 @@ public final class ServerOptions {
   public JsonObject dbConfig() {
     return new JsonObject().put("store", store.toJson()).put("aesKey", aesKey)
         .put("offlineFileRetentionDays", file.retentionDays());
+  }
+
+  /** The configuration the msfs verticle is deployed with: its section and the storage it keeps pictures in. */
+  public JsonObject msfsConfig() {
+    return msfs.toJson().put("storage", storage.toJson());
   }
 }

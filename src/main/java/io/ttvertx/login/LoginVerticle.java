@@ -1,6 +1,7 @@
 package io.ttvertx.login;
 
 import io.ttvertx.bus.Addresses;
+import io.ttvertx.bus.LocalNode;
 import io.ttvertx.config.LoginOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -23,12 +24,16 @@ public class LoginVerticle extends VerticleBase {
   private LoginOptions options;
   private HttpServer server;
   private MessageConsumer<JsonObject> loadConsumer;
+  private final MsfsDirectory msfsDirectory = new MsfsDirectory();
+  private MessageConsumer<JsonObject> msfsConsumer;
 
   @Override
   public Future<?> start() {
     options = LoginOptions.fromJson(config());
     loadConsumer = vertx.eventBus().consumer(Addresses.MSG_LOAD,
         message -> directory.report(message.body(), System.currentTimeMillis()));
+    msfsConsumer = vertx.eventBus().consumer(Addresses.MSFS_ANNOUNCE,
+        message -> msfsDirectory.announce(message.body(), System.currentTimeMillis()));
     Router router = Router.router(vertx);
     router.get("/msg_server").handler(this::handleMsgServer);
     router.route().handler(ctx -> ctx.response().setStatusCode(404)
@@ -36,16 +41,18 @@ public class LoginVerticle extends VerticleBase {
         .end(new JsonObject().put("code", 404).put("msg", "unknown path " + ctx.request().path()).encode()));
     server = vertx.createHttpServer().requestHandler(router);
     return loadConsumer.completion()
+        .compose(v -> msfsConsumer.completion())
         .compose(v -> server.listen(options.port(), options.host()))
         .onSuccess(s -> {
           log.info("login listening on {}:{} (GET /msg_server)", options.host(), s.actualPort());
           vertx.eventBus().publish(Addresses.MSG_LOAD_REQUEST, null);
+          vertx.eventBus().publish(Addresses.MSFS_ANNOUNCE_REQUEST, null);
         });
   }
 
   @Override
   public Future<?> stop() {
-    return Future.all(server.close(), loadConsumer.unregister());
+    return Future.all(server.close(), loadConsumer.unregister(), msfsConsumer.unregister());
   }
 
   private void handleMsgServer(RoutingContext ctx) {
@@ -64,12 +71,23 @@ public class LoginVerticle extends VerticleBase {
           .put("backupIP", choice.server().backupIp())
           // the Windows client reads the port as a string, as TeamTalk's login_server writes it
           .put("port", Integer.toString(choice.server().port()))
-          .put("msfsPrior", options.msfsPrior())
-          .put("msfsBackup", options.msfsBackup())
+          .put("msfsPrior", msfsUrl(options.msfsPrior()))
+          .put("msfsBackup", msfsUrl(options.msfsBackup()))
           .put("discovery", options.discovery());
     }
     ctx.response()
         .putHeader("Content-Type", "text/html;charset=utf-8")
         .end(answer.encode());
+  }
+
+  /**
+   * The configured msfs URL, else the URL a running msfs announced (its own node's first), else "".
+   * It ends with '/': Windows appends "upload/" to it.
+   */
+  private String msfsUrl(String configured) {
+    if (configured.isBlank()) {
+      return msfsDirectory.url(LocalNode.id(vertx), System.currentTimeMillis());
+    }
+    return configured.endsWith("/") ? configured : configured + "/";
   }
 }
