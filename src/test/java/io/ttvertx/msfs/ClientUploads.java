@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
  * Android's MoGuHttpClient, iOS's DDSendPhotoMessageAPI, Mac's DDImageUploader, Windows's
  * SendImgHttpOperation), to be written raw on a socket.
  */
-final class ClientUploads {
+public final class ClientUploads {
   static final String ANDROID_BOUNDARY = "---------7d4a6d158c9";
   static final String AF_BOUNDARY = "Boundary+0xAbCdEfGbOuNdArY";
   static final String WINDOWS_BOUNDARY = "----------------------------3c7f2d1e9a4b";
@@ -18,7 +18,7 @@ final class ClientUploads {
   }
 
   /** Android: part "file0" with the file's base name, a part header without a space, MSIE 6 user agent, "Charsert". */
-  static Buffer android(int port, String fileName, byte[] picture) {
+  public static Buffer android(int port, String fileName, byte[] picture) {
     Buffer body = ascii("--" + ANDROID_BOUNDARY + "\r\n"
         + "Content-Disposition: form-data;name=\"file0\";filename=\"" + fileName + "\"\r\n"
         + "Content-Type:application/octet-stream\r\n\r\n")

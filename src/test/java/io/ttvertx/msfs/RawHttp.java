@@ -16,9 +16,9 @@ import java.nio.charset.StandardCharsets;
  * spelled its way), and the response read back whole (by its Content-Length, or until the server
  * closes the connection).
  */
-final class RawHttp {
-  record Response(int status, MultiMap headers, Buffer body) {
-    JsonObject json() {
+public final class RawHttp {
+  public record Response(int status, MultiMap headers, Buffer body) {
+    public JsonObject json() {
       return new JsonObject(body);
     }
 
@@ -30,7 +30,7 @@ final class RawHttp {
   private RawHttp() {
   }
 
-  static Future<Response> exchange(Vertx vertx, int port, Buffer request) {
+  public static Future<Response> exchange(Vertx vertx, int port, Buffer request) {
     NetClient client = vertx.createNetClient();
     return client.connect(port, "127.0.0.1").compose(socket -> {
       boolean head = request.toString(StandardCharsets.ISO_8859_1).startsWith("HEAD ");

@@ -11,12 +11,12 @@ import java.io.UncheckedIOException;
 import java.util.Random;
 
 /** Real pictures for the tests, encoded with javax.imageio. */
-final class TestPictures {
+public final class TestPictures {
   private TestPictures() {
   }
 
   /** A picture with noise, so it is not tiny once compressed. */
-  static byte[] encode(String format, int width, int height, long seed) {
+  public static byte[] encode(String format, int width, int height, long seed) {
     BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
     Random random = new Random(seed);
     Graphics2D g = image.createGraphics();
@@ -39,7 +39,7 @@ final class TestPictures {
     return out.toByteArray();
   }
 
-  static BufferedImage decode(byte[] bytes) {
+  public static BufferedImage decode(byte[] bytes) {
     try {
       return ImageIO.read(new ByteArrayInputStream(bytes));
     } catch (IOException e) {
