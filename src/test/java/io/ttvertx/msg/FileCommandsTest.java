@@ -68,10 +68,12 @@ class FileCommandsTest extends ServerTestBase {
         FileCmdID.CID_FILE_HAS_OFFLINE_RES_VALUE, IMFile.IMFileHasOfflineRsp.parser());
   }
 
-  private List<Path> storedFilesOf(String taskId) {
+  /** The stored files (or objects) whose names have {@code taskId}. */
+  protected List<String> storedFilesOf(String taskId) {
     Path storage = Path.of(server.config.getJsonObject("storage").getString("directory"));
     try (Stream<Path> files = Files.walk(storage)) {
-      return files.filter(Files::isRegularFile).filter(file -> file.getFileName().toString().contains(taskId)).toList();
+      return files.filter(Files::isRegularFile).map(file -> file.getFileName().toString())
+          .filter(name -> name.contains(taskId)).toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
