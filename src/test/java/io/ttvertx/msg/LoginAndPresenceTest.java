@@ -262,8 +262,8 @@ public class LoginAndPresenceTest extends ServerTestBase {
   @Test
   void unsupportedCommandsAfterLoginAreIgnored() {
     Session victor = loginPc("victor");
-    victor.client().send(ServiceID.SID_FILE_VALUE, IMBaseDefine.FileCmdID.CID_FILE_HAS_OFFLINE_REQ_VALUE,
-        IMOther.IMHeartBeat.getDefaultInstance());
+    // a command id no TeamTalk service defines, and an unknown service
+    victor.client().send(ServiceID.SID_BUDDY_LIST_VALUE, 0x02ff, IMOther.IMHeartBeat.getDefaultInstance());
     victor.client().send(0x7f, 0x7f01, IMOther.IMHeartBeat.getDefaultInstance());
     IMMessage.IMClientTimeRsp time = ask(victor.client(), ServiceID.SID_MSG_VALUE,
         IMBaseDefine.MessageCmdID.CID_MSG_TIME_REQUEST_VALUE, IMMessage.IMClientTimeReq.getDefaultInstance(),
