@@ -12,6 +12,8 @@ final class MsfsAnswers {
   static final String CONTENT_TYPE = "text/html;charset=utf-8";
 
   static final int OK = 0;
+  /** TeamTalk's text for a stored upload ("success"). */
+  static final String OK_MESSAGE = "成功";
   /** Body larger than the limit. */
   static final int TOO_LARGE = 1;
   /** No file part in the body. */
@@ -29,7 +31,7 @@ final class MsfsAnswers {
   }
 
   static JsonObject stored(String path, String url) {
-    return new JsonObject().put("error_code", OK).put("error_msg", "ok").put("path", path).put("url", url);
+    return new JsonObject().put("error_code", OK).put("error_msg", OK_MESSAGE).put("path", path).put("url", url);
   }
 
   static JsonObject error(int code, String message) {
