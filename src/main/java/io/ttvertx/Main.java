@@ -27,6 +27,8 @@ public final class Main {
   }
 
   public static void main(String[] args) {
+    // msfs draws thumbnails with java.awt: never look for a display
+    System.setProperty("java.awt.headless", "true");
     List<String> rest = new ArrayList<>();
     String confPath = null;
     for (int i = 0; i < args.length; i++) {

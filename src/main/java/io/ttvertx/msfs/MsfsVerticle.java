@@ -12,6 +12,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -30,6 +31,8 @@ public class MsfsVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(MsfsVerticle.class);
   /** How often the public URL is announced; login forgets an msfs not heard of for three of these. */
   static final long ANNOUNCE_INTERVAL_MS = 10_000;
+  /** A connection silent this long is closed (TeamTalk's msfs: 30 s), so idle or stalled clients cost nothing. */
+  static final int IDLE_TIMEOUT_SECONDS = 30;
   /** The extensions a picture may have been stored with, for a thumbnail path whose size replaced it. */
   private static final PictureType[] STORED_TYPES = PictureType.values();
 
@@ -74,7 +77,7 @@ public class MsfsVerticle extends VerticleBase {
     router.route().method(HttpMethod.GET).method(HttpMethod.HEAD).handler(ctx -> handleDownload(ctx.request()));
     router.route().handler(ctx -> MsfsAnswers.sendAndClose(ctx.response(), 405,
         MsfsAnswers.error(405, "only POST (upload), GET and HEAD (download)")));
-    server = vertx.createHttpServer().requestHandler(router);
+    server = vertx.createHttpServer(new HttpServerOptions().setIdleTimeout(IDLE_TIMEOUT_SECONDS)).requestHandler(router);
     announceRequests = vertx.eventBus().consumer(Addresses.MSFS_ANNOUNCE_REQUEST, message -> announce());
     return storage.start()
         .compose(v -> announceRequests.completion())
