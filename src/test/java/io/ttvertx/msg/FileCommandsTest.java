@@ -130,7 +130,10 @@ class FileCommandsTest extends ServerTestBase {
         TransferFileType.FILE_TYPE_ONLINE);
     assertThat(response.getResultCode()).isZero();
     assertThat(response.getTransMode()).isEqualTo(TransferFileType.FILE_TYPE_OFFLINE);
-    roundTrip(carolPhone.client());
+    // a message sent after the request takes the same way to carol as a NOTIFY would have: once it is
+    // there, a NOTIFY sent before it would be too
+    sendText(alice, carolPhone.userId(), "after the file request");
+    assertThat(text(receiveMessage(carolPhone).getMsgData())).isEqualTo("after the file request");
     assertThat(carolPhone.client().pendingPushes()).noneMatch(pdu -> pdu.commandId() == FileCmdID.CID_FILE_NOTIFY_VALUE);
   }
 
@@ -229,6 +232,9 @@ class FileCommandsTest extends ServerTestBase {
     assertThat(ready.getTransMode()).isEqualTo(TransferFileType.FILE_TYPE_OFFLINE);
     assertThat(ready.getFileSize()).isEqualTo(file.length);
     assertThat(ready.getIpAddrListCount()).isEqualTo(1);
+    // the refused announcements went the same way before this one: they recorded nothing
+    assertThat(offlineFiles(frank).getOfflineFileListList()).extracting(OfflineFileInfo::getTaskId)
+        .containsExactly(second.getTaskId());
   }
 
   @Test
