@@ -1,6 +1,7 @@
 package io.ttvertx.msg;
 
 import io.ttvertx.bus.Addresses;
+import io.ttvertx.bus.DbClient;
 import io.ttvertx.config.MsgOptions;
 import io.ttvertx.config.PublicAddress;
 import io.ttvertx.proto.IMBaseDefine.KickReasonType;

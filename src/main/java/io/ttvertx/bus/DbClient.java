@@ -1,8 +1,6 @@
-package io.ttvertx.msg;
+package io.ttvertx.bus;
 
 import com.google.protobuf.MessageLite;
-import io.ttvertx.bus.Addresses;
-import io.ttvertx.bus.DbBatch;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -21,14 +19,15 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Asks the db proxy over the event bus on behalf of one msg instance: TeamTalk request messages in,
- * response messages out, as bytes. The requests of one event-loop turn travel as one {@link DbBatch},
- * and answers come back in batches to this instance's reply address. The first batch goes to a db
- * proxy of this node, or when the node runs none to any in the cluster, which answers with its own address; later batches all go there, so one db proxy sees this
- * instance's requests in the order they were made (a connection's pipelined messages keep their order
- * even with several db proxies). If that proxy goes away, the next batch picks another.
+ * Asks the db proxy over the event bus on behalf of one verticle instance (msg, http_msg): TeamTalk
+ * request messages in, response messages out, as bytes. The requests of one event-loop turn travel as
+ * one {@link DbBatch}, and answers come back in batches to this instance's reply address. The first
+ * batch goes to a db proxy of this node, or when the node runs none to any in the cluster, which
+ * answers with its own address; later batches all go there, so one db proxy sees this instance's
+ * requests in the order they were made (a connection's pipelined messages keep their order even with
+ * several db proxies). If that proxy goes away, the next batch picks another.
  */
-final class DbClient {
+public final class DbClient {
   static final long SWEEP_MS = 1_000;
 
   private record Pending(Promise<Buffer> promise, long sentAt) {
@@ -51,7 +50,7 @@ final class DbClient {
   private MessageConsumer<Buffer> answers;
   private long sweepTimer;
 
-  DbClient(Vertx vertx, Context context, String replyAddress, long timeoutMs) {
+  public DbClient(Vertx vertx, Context context, String replyAddress, long timeoutMs) {
     this.vertx = vertx;
     this.context = context;
     this.bus = vertx.eventBus();
@@ -59,20 +58,20 @@ final class DbClient {
     this.timeoutMs = timeoutMs;
   }
 
-  Future<Void> start() {
+  public Future<Void> start() {
     answers = bus.consumer(replyAddress, this::handleAnswers);
     sweepTimer = vertx.setPeriodic(SWEEP_MS, id -> failOverdue());
     return answers.completion();
   }
 
-  Future<Void> stop() {
+  public Future<Void> stop() {
     vertx.cancelTimer(sweepTimer);
     failAll("msg instance stopping");
     return answers.unregister();
   }
 
   /** Sends {@code request} under {@code commandId}; completes with the response's protobuf bytes. */
-  Future<Buffer> request(int commandId, MessageLite request) {
+  public Future<Buffer> request(int commandId, MessageLite request) {
     int requestId = nextRequestId++;
     Promise<Buffer> promise = Promise.promise();
     pending.put(requestId, new Pending(promise, System.currentTimeMillis()));
