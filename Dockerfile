@@ -6,5 +6,5 @@ WORKDIR /opt/tt-vertx
 COPY target/tt-vertx.jar tt-vertx.jar
 COPY conf.json conf.json
 VOLUME /opt/tt-vertx/data
-EXPOSE 8080 8000 8600 8700 5701
+EXPOSE 8080 8000 8400 8600 8700 5701
 ENTRYPOINT ["java", "-XX:MaxGCPauseMillis=10", "-jar", "tt-vertx.jar", "--conf", "conf.json"]

@@ -3,6 +3,7 @@ package io.ttvertx;
 import io.ttvertx.config.ServerOptions;
 import io.ttvertx.db.DbProxyVerticle;
 import io.ttvertx.file.FileVerticle;
+import io.ttvertx.http.HttpMsgVerticle;
 import io.ttvertx.login.LoginVerticle;
 import io.ttvertx.msfs.MsfsVerticle;
 import io.ttvertx.msg.MsgVerticle;
@@ -17,7 +18,7 @@ import java.util.List;
 
 /**
  * Deploys the roles the options list, each with its instance count, in dependency order: db proxy
- * (the store is ready), msfs (so login learns its URL), route, login, msg, file server. Used by
+ * (the store is ready), msfs (so login learns its URL), route, login, msg, http_msg, file server. Used by
  * {@link Main} and by the tests.
  */
 public final class ServerDeployer {
@@ -47,6 +48,10 @@ public final class ServerDeployer {
     }
     if (options.deploysMsg()) {
       chain = chain.compose(v -> deploy(MsgVerticle.class.getName(), options.msg().instances(), options.msg().toJson()));
+    }
+    if (options.deploysHttpMsg()) {
+      chain = chain.compose(v -> deploy(HttpMsgVerticle.class.getName(), options.httpMsg().instances(),
+          options.httpMsg().toJson()));
     }
     if (options.deploysFile()) {
       chain = chain.compose(v -> deploy(FileVerticle.class.getName(), options.file().instances(), options.fileConfig()));

@@ -16,6 +16,7 @@ public final class ServerOptions {
   private final int dbInstances;
   private final StoreOptions store;
   private final StorageOptions storage;
+  private final HttpMsgOptions httpMsg;
   private final FileOptions file;
   private final ClusterOptions cluster;
   private final MsfsOptions msfs;
@@ -32,6 +33,7 @@ public final class ServerOptions {
     this.dbInstances = new ConfigReader(source, "db", env).integer("instances", "TT_DB_INSTANCES", 1);
     this.store = StoreOptions.read(source, env);
     this.storage = StorageOptions.read(source, env);
+    this.httpMsg = HttpMsgOptions.read(source, env);
     this.file = FileOptions.read(source, env);
     this.cluster = ClusterOptions.read(source, env);
     this.msfs = MsfsOptions.read(source, env);
@@ -62,7 +64,8 @@ public final class ServerOptions {
         .put("db", new JsonObject())
         .put("store", new JsonObject())
         .put("file", new JsonObject())
-        .put("msfs", new JsonObject());
+        .put("msfs", new JsonObject())
+        .put("httpMsg", new JsonObject());
   }
 
   public boolean deploysLogin() { return source.containsKey("login") && login.instances() > 0; }
@@ -70,6 +73,7 @@ public final class ServerOptions {
   public boolean deploysRoute() { return source.containsKey("route") && routeInstances > 0; }
   public boolean deploysDb() { return source.containsKey("db") && dbInstances > 0; }
   public boolean deploysFile() { return source.containsKey("file") && file.instances() > 0; }
+  public boolean deploysHttpMsg() { return source.containsKey("httpMsg") && httpMsg.instances() > 0; }
   public boolean deploysMsfs() { return source.containsKey("msfs") && msfs.instances() > 0; }
 
   public LoginOptions login() { return login; }
@@ -77,6 +81,8 @@ public final class ServerOptions {
   public int routeInstances() { return routeInstances; }
   public int dbInstances() { return dbInstances; }
   public StoreOptions store() { return store; }
+  /** TeamTalk's http_msg_server API. */
+  public HttpMsgOptions httpMsg() { return httpMsg; }
   /** Where msfs pictures and offline files are kept. */
   public StorageOptions storage() { return storage; }
   /** The file server (TeamTalk's file_server). */

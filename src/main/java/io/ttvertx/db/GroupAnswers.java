@@ -78,19 +78,17 @@ final class GroupAnswers implements DbCommand.Answers {
   }
 
   /**
-   * Clients create temporary groups only (TeamTalk's msg server drops a request for a normal one
-   * without an answer; here it gets result 1).
+   * A group of either type, created by {@code user_id} (0: the administration). msg lets clients
+   * create temporary groups only, as TeamTalk's msg server does; http_msg creates normal ones too.
    */
   Future<IMGroup.IMGroupCreateRsp> create(IMGroup.IMGroupCreateReq request) {
     IMGroup.IMGroupCreateRsp.Builder response = IMGroup.IMGroupCreateRsp.newBuilder()
         .setUserId(request.getUserId())
         .setGroupName(request.getGroupName());
-    if (request.getGroupType() != IMBaseDefine.GroupType.GROUP_TYPE_TMP) {
-      return Future.succeededFuture(response.setResultCode(FAILED).build());
-    }
     Set<Integer> members = new LinkedHashSet<>(request.getMemberIdListList());
-    return store.createGroup(request.getUserId(), request.getGroupName(), request.getGroupAvatar(),
-            GroupStore.GROUP_TYPE_TEMPORARY, members)
+    int type = request.getGroupType() == IMBaseDefine.GroupType.GROUP_TYPE_NORMAL ? GroupStore.GROUP_TYPE_NORMAL
+        : GroupStore.GROUP_TYPE_TEMPORARY;
+    return store.createGroup(request.getUserId(), request.getGroupName(), request.getGroupAvatar(), type, members)
         .map(group -> response.setResultCode(OK).setGroupId(group.id()).addAllUserIdList(group.members()).build())
         .recover(refused -> Future.succeededFuture(response.setResultCode(FAILED).build()));
   }

@@ -3,6 +3,7 @@ package io.ttvertx.msg;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.ttvertx.protocol.Pdu;
 import io.ttvertx.proto.IMBaseDefine.GroupCmdID;
+import io.ttvertx.proto.IMBaseDefine.GroupType;
 import io.ttvertx.proto.IMBaseDefine.ServiceID;
 import io.ttvertx.proto.IMGroup;
 
@@ -39,6 +40,13 @@ final class GroupCommands extends CommandHandlers {
   void handleCreate(MsgConnection connection, Pdu pdu) throws InvalidProtocolBufferException {
     IMGroup.IMGroupCreateReq request = pdu.parse(IMGroup.IMGroupCreateReq.parser());
     if (tooMany(connection, pdu, request.getMemberIdListCount())) {
+      return;
+    }
+    if (request.getGroupType() != GroupType.GROUP_TYPE_TMP) {
+      // clients create temporary groups only: TeamTalk's msg server drops the request, here it gets result 1
+      connection.reply(pdu, ServiceID.SID_GROUP_VALUE, GroupCmdID.CID_GROUP_CREATE_RESPONSE_VALUE,
+          IMGroup.IMGroupCreateRsp.newBuilder().setUserId(connection.userId()).setResultCode(1)
+              .setGroupName(request.getGroupName()).build());
       return;
     }
     IMGroup.IMGroupCreateReq own = request.toBuilder().setUserId(connection.userId()).clearAttachData().build();
