@@ -15,4 +15,10 @@ public interface DeviceStore {
 
   /** The user's device token, or null when none was recorded. */
   Future<DeviceToken> deviceToken(int userId);
+
+  /**
+   * Forgets the user's device token when it is still {@code token} (a push service reported it gone);
+   * false when the user has another token or none.
+   */
+  Future<Boolean> removeDeviceToken(int userId, String token);
 }

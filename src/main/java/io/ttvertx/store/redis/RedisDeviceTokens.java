@@ -58,6 +58,23 @@ final class RedisDeviceTokens implements DeviceStore {
     }, redisDown -> sqlTokens.deviceToken(userId));
   }
 
+  /**
+   * From SQL, then from Redis when Redis still holds that token for the user (whatever SQL said: Redis
+   * may hold a token SQL no longer has after a failed write).
+   */
+  @Override
+  public Future<Boolean> removeDeviceToken(int userId, String token) {
+    return sqlTokens.removeDeviceToken(userId, token).compose(removed ->
+        redis.send(Request.cmd(Command.GET).arg(RedisKeys.device(userId))).compose(value -> {
+          DeviceToken cached = parse(value);
+          if (cached == null || !cached.token().equals(token)) {
+            return Future.succeededFuture(removed);
+          }
+          return redis.batch(List.of(Request.cmd(Command.DEL).arg(RedisKeys.device(userId)),
+              Request.cmd(Command.DEL).arg(RedisKeys.deviceOwner(token)))).map(true);
+        }));
+  }
+
   private static String format(int clientType, String token) {
     return (clientType == CLIENT_TYPE_IOS ? "ios:" : clientType == CLIENT_TYPE_ANDROID ? "android:" : "") + token;
   }
