@@ -19,6 +19,7 @@ public final class ServerOptions {
   private final FileOptions file;
   private final ClusterOptions cluster;
   private final MsfsOptions msfs;
+  private final PushOptions push;
   private final String aesKey;
   private final JsonObject source;
 
@@ -35,6 +36,7 @@ public final class ServerOptions {
     this.file = FileOptions.read(source, env);
     this.cluster = ClusterOptions.read(source, env);
     this.msfs = MsfsOptions.read(source, env);
+    this.push = PushOptions.read(source, env);
     this.aesKey = new ConfigReader(source, "db", env).string("aesKey", "TT_AES_KEY", DEFAULT_AES_KEY);
     if (aesKey.length() != 32) {
       throw new IllegalArgumentException("db.aesKey must have 32 characters (TeamTalk's aesKey), got " + aesKey.length());
@@ -62,7 +64,8 @@ public final class ServerOptions {
         .put("db", new JsonObject())
         .put("store", new JsonObject())
         .put("file", new JsonObject())
-        .put("msfs", new JsonObject());
+        .put("msfs", new JsonObject())
+        .put("push", new JsonObject());
   }
 
   public boolean deploysLogin() { return source.containsKey("login") && login.instances() > 0; }
@@ -71,6 +74,7 @@ public final class ServerOptions {
   public boolean deploysDb() { return source.containsKey("db") && dbInstances > 0; }
   public boolean deploysFile() { return source.containsKey("file") && file.instances() > 0; }
   public boolean deploysMsfs() { return source.containsKey("msfs") && msfs.instances() > 0; }
+  public boolean deploysPush() { return source.containsKey("push") && push.instances() > 0; }
 
   public LoginOptions login() { return login; }
   public MsgOptions msg() { return msg; }
@@ -83,6 +87,8 @@ public final class ServerOptions {
   public FileOptions file() { return file; }
   public ClusterOptions cluster() { return cluster; }
   public MsfsOptions msfs() { return msfs; }
+  /** The push verticle (TeamTalk's push_server). */
+  public PushOptions push() { return push; }
   /** The AES key TeamTalk clients encrypt message text with (TeamTalk's default unless configured). */
   public String aesKey() { return aesKey; }
 
@@ -105,5 +111,10 @@ public final class ServerOptions {
   /** The configuration the msfs verticle is deployed with: its section and the storage it keeps pictures in. */
   public JsonObject msfsConfig() {
     return msfs.toJson().put("storage", storage.toJson());
+  }
+
+  /** The configuration the push verticle is deployed with: its section and the AES key message text is read with. */
+  public JsonObject pushConfig() {
+    return push.toJson().put("aesKey", aesKey);
   }
 }
