@@ -71,11 +71,13 @@ final class PushAnswers {
     Future<Map<Integer, Integer>> shields = groupId == 0 ? Future.succeededFuture(Map.of())
         : groups.groupShields(groupId, users);
     List<Future<JsonObject>> targets = new ArrayList<>();
-    Future<Void> gathered = shields.compose(shieldByUser -> {
+    Future<Void> gathered = Future.all(shields, devices.deviceTokens(users)).compose(both -> {
+      Map<Integer, Integer> shieldByUser = shields.result();
+      Map<Integer, DeviceToken> tokens = both.resultAt(1);
       for (int user : users) {
-        if (shieldByUser.getOrDefault(user, 0) == 0) {
-          targets.add(devices.deviceToken(user).compose(token -> token == null ? Future.succeededFuture(null)
-              : target(user, token)));
+        DeviceToken token = tokens.get(user);
+        if (token != null && shieldByUser.getOrDefault(user, 0) == 0) {
+          targets.add(target(user, token));
         }
       }
       return Future.all(targets).mapEmpty();
@@ -86,7 +88,7 @@ final class PushAnswers {
         return;
       }
       JsonArray found = new JsonArray();
-      targets.stream().map(Future::result).filter(target -> target != null).forEach(found::add);
+      targets.forEach(target -> found.add(target.result()));
       message.reply(new JsonObject().put("nick", nick.result()).put("groupName", groupName.result())
           .put("targets", found));
     });

@@ -12,6 +12,7 @@ import java.util.List;
 import static io.ttvertx.support.Await.await;
 import static io.ttvertx.support.Await.awaitFailure;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 /** The contract on MySQL/MariaDB + Redis, on a database the store creates itself. */
 class MysqlStoreTest extends StoreContractTest {
@@ -109,6 +110,8 @@ class MysqlStoreTest extends StoreContractTest {
     await(store.setDeviceToken(alice.id(), 0x11, "abcdef0123abcdef0123abcdef0123abcdef0123abcdef0123abcdef0123abcd"));
     await(store.setGroupShield(bob.id(), group.id(), 1));
     database.flushRedis();
+    assertThat(await(store.deviceTokens(List.of(alice.id(), bob.id()))))
+        .containsOnly(entry(alice.id(), new DeviceToken(0x11, "abcdef0123abcdef0123abcdef0123abcdef0123abcdef0123abcdef0123abcd")));
     assertThat(await(store.deviceToken(alice.id()))).isEqualTo(new DeviceToken(0x11, "abcdef0123abcdef0123abcdef0123abcdef0123abcdef0123abcdef0123abcd"));
     assertThat(database.redis("GET", "device_" + alice.id())).isEqualTo("ios:abcdef0123abcdef0123abcdef0123abcdef0123abcdef0123abcdef0123abcd");
     assertThat(database.redis("GET", "device_abcdef0123abcdef0123abcdef0123abcdef0123abcdef0123abcdef0123abcd")).isEqualTo(Integer.toString(alice.id()));

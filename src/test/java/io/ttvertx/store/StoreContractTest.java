@@ -237,6 +237,15 @@ public abstract class StoreContractTest {
   }
 
   @Test
+  void readsTheTokensOfManyUsersAtOnce() {
+    await(store.setDeviceToken(alice.id(), 0x12, "token-a"));
+    await(store.setDeviceToken(carol.id(), 0x11, APNS_TOKEN));
+    assertThat(await(store.deviceTokens(List.of(alice.id(), bob.id(), carol.id(), 9999, alice.id()))))
+        .containsOnly(entry(alice.id(), new DeviceToken(0x12, "token-a")), entry(carol.id(), new DeviceToken(0x11, APNS_TOKEN)));
+    assertThat(await(store.deviceTokens(List.of()))).isEmpty();
+  }
+
+  @Test
   void removesADeviceTokenOnlyWhileItIsStillTheUsers() {
     await(store.setDeviceToken(alice.id(), 0x12, "old-token"));
     await(store.setDeviceToken(alice.id(), 0x12, "new-token"));

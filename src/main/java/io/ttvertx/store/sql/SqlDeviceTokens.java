@@ -6,6 +6,11 @@ import io.ttvertx.store.StoreException;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Tuple;
 
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /** Push tokens in our table tt_device_token (one per user, as TeamTalk keeps them), on both databases. */
@@ -70,6 +75,16 @@ public final class SqlDeviceTokens implements DeviceStore {
         .execute(Tuple.of(userId))
         .map(rows -> rows.size() == 0 ? null : new DeviceToken(rows.iterator().next().getInteger(0),
             rows.iterator().next().getString(1)));
+  }
+
+  @Override
+  public Future<Map<Integer, DeviceToken>> deviceTokens(Collection<Integer> userIds) {
+    return Sql.selectIn(db.pool(), "SELECT userId, clientType, token FROM tt_device_token WHERE userId IN (", List.of(),
+        new HashSet<>(userIds)).map(rows -> {
+          Map<Integer, DeviceToken> tokens = new HashMap<>();
+          rows.forEach(row -> tokens.put(row.getInteger(0), new DeviceToken(row.getInteger(1), row.getString(2))));
+          return tokens;
+        });
   }
 
   @Override

@@ -357,6 +357,14 @@ public final class SqlStore implements Store {
   }
 
   @Override
+  public Future<Map<Integer, DeviceToken>> deviceTokens(Collection<Integer> userIds) {
+    if (userIds.isEmpty()) {
+      return Future.succeededFuture(Map.of());
+    }
+    return onContext(() -> tokens.deviceTokens(userIds));
+  }
+
+  @Override
   public Future<Boolean> removeDeviceToken(int userId, String token) {
     return onContext(() -> tokens.removeDeviceToken(userId, token));
   }
