@@ -131,10 +131,16 @@ public class PushVerticle extends VerticleBase {
             .forEach(receivers::add);
       } else {
         msg = IMMessage.IMMsgData.parseFrom(message.body().getBytes());
-        receivers.add(msg.getToSessionId());
+        if (msg.getToSessionId() != msg.getFromUserId()) {
+          receivers.add(msg.getToSessionId());
+        }
       }
     } catch (InvalidProtocolBufferException e) {
       lookupFailures.warn("undecodable", "undecodable message for push: " + e.getMessage());
+      return;
+    }
+    if (receivers.isEmpty()) {
+      messages++;
       return;
     }
     withoutMobileOnline(receivers)
