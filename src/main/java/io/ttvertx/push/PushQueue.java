@@ -134,7 +134,7 @@ final class PushQueue {
     PushNotification push = pending.notification();
     if (pending.attempt() >= maxAttempts || closed) {
       counters.failed++;
-      failures.warn(reason, "push " + push.id() + " to user " + push.userId() + " given up after " + pending.attempt()
+      failures.warn("given up", "push " + push.id() + " to user " + push.userId() + " given up after " + pending.attempt()
           + " attempts: " + reason);
       return;
     }

@@ -149,7 +149,8 @@ public class PushVerticle extends VerticleBase {
         .onComplete(ar -> {
           messages++;
           if (ar.failed()) {
-            lookupFailures.warn(String.valueOf(ar.cause().getMessage()), "no push for message " + msg.getMsgId()
+            // one reason for every failure: bus timeouts name a different reply address each time
+            lookupFailures.warn("db proxy", "no push for message " + msg.getMsgId()
                 + " from user " + msg.getFromUserId() + ": " + ar.cause().getMessage());
           }
         });
@@ -174,7 +175,7 @@ public class PushVerticle extends VerticleBase {
           return receivers.stream().filter(user -> !online.contains(user)).toList();
         })
         .recover(failure -> {
-          lookupFailures.warn("route: " + failure.getMessage(), "cannot tell whether receivers are online ("
+          lookupFailures.warn("route", "cannot tell whether receivers are online ("
               + failure.getMessage() + "): pushing to all of them");
           return Future.succeededFuture(receivers);
         });
@@ -219,7 +220,7 @@ public class PushVerticle extends VerticleBase {
             .put("token", push.token()), new DeliveryOptions().setSendTimeout(LOOKUP_TIMEOUT_MS))
         .onSuccess(reply -> log.info("device token of user {} forgotten ({}): {}", push.userId(),
             reply.body().getBoolean("removed") ? "removed" : "already replaced", reason))
-        .onFailure(failure -> lookupFailures.warn("token gone: " + failure.getMessage(),
+        .onFailure(failure -> lookupFailures.warn("token gone",
             "cannot forget the gone device token of user " + push.userId() + ": " + failure.getMessage()));
   }
 
