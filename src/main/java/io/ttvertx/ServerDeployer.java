@@ -7,6 +7,7 @@ import io.ttvertx.http.HttpMsgVerticle;
 import io.ttvertx.login.LoginVerticle;
 import io.ttvertx.msfs.MsfsVerticle;
 import io.ttvertx.msg.MsgVerticle;
+import io.ttvertx.push.PushVerticle;
 import io.ttvertx.route.RouteVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -18,7 +19,7 @@ import java.util.List;
 
 /**
  * Deploys the roles the options list, each with its instance count, in dependency order: db proxy
- * (the store is ready), msfs (so login learns its URL), route, login, msg, http_msg, file server. Used by
+ * (the store is ready), msfs (so login learns its URL), route, login, msg, http_msg, file server, push. Used by
  * {@link Main} and by the tests.
  */
 public final class ServerDeployer {
@@ -55,6 +56,9 @@ public final class ServerDeployer {
     }
     if (options.deploysFile()) {
       chain = chain.compose(v -> deploy(FileVerticle.class.getName(), options.file().instances(), options.fileConfig()));
+    }
+    if (options.deploysPush()) {
+      chain = chain.compose(v -> deploy(PushVerticle.class.getName(), options.push().instances(), options.pushConfig()));
     }
     return chain;
   }

@@ -105,6 +105,26 @@ public final class Addresses {
   /** login -> msfs: published when a login server starts, so every msfs instance announces itself at once. */
   public static final String MSFS_ANNOUNCE_REQUEST = "tt.msfs.announce.request";
 
+  /**
+   * db proxy (JSON, our roles only): the push targets of a message. {from, group (0 for 1:1), users}; reply
+   * {nick, groupName, targets: [{user, clientType, token, nightShield, badge}]}: the users with a device
+   * token who have not shielded the group.
+   */
+  public static final String DB_PUSH_TARGETS = "tt.db.push.targets";
+  /** db proxy (JSON): {user, token}, a token a push service reported gone; reply {removed}. */
+  public static final String DB_PUSH_TOKEN_GONE = "tt.db.push.tokenGone";
+  /** route: JSON array of user ids; reply JSON array of those with a mobile client online anywhere in the cluster. */
+  public static final String ROUTE_MOBILE_ONLINE = "tt.route.mobileOnline";
+  /**
+   * msg -> one push verticle of the cluster (sent, never published, so each message is pushed once): a
+   * stored message. Header {@link #PUSH_KIND} {@link #PUSH_KIND_SINGLE}: body the stored IMMsgData;
+   * {@link #PUSH_KIND_GROUP}: body the StoredGroupMsg (the message and its members). No reply.
+   */
+  public static final String PUSH_MESSAGE = "tt.push.message";
+  public static final String PUSH_KIND = "kind";
+  public static final String PUSH_KIND_SINGLE = "single";
+  public static final String PUSH_KIND_GROUP = "group";
+
   // header names
   public static final String ACTION = "action";
   public static final String TO = "to";

@@ -20,6 +20,7 @@ public final class ServerOptions {
   private final FileOptions file;
   private final ClusterOptions cluster;
   private final MsfsOptions msfs;
+  private final PushOptions push;
   private final String aesKey;
   private final JsonObject source;
 
@@ -37,6 +38,7 @@ public final class ServerOptions {
     this.file = FileOptions.read(source, env);
     this.cluster = ClusterOptions.read(source, env);
     this.msfs = MsfsOptions.read(source, env);
+    this.push = PushOptions.read(source, env);
     this.aesKey = new ConfigReader(source, "db", env).string("aesKey", "TT_AES_KEY", DEFAULT_AES_KEY);
     if (aesKey.length() != 32) {
       throw new IllegalArgumentException("db.aesKey must have 32 characters (TeamTalk's aesKey), got " + aesKey.length());
@@ -65,7 +67,8 @@ public final class ServerOptions {
         .put("store", new JsonObject())
         .put("file", new JsonObject())
         .put("msfs", new JsonObject())
-        .put("httpMsg", new JsonObject());
+        .put("httpMsg", new JsonObject())
+        .put("push", new JsonObject());
   }
 
   public boolean deploysLogin() { return source.containsKey("login") && login.instances() > 0; }
@@ -75,6 +78,7 @@ public final class ServerOptions {
   public boolean deploysFile() { return source.containsKey("file") && file.instances() > 0; }
   public boolean deploysHttpMsg() { return source.containsKey("httpMsg") && httpMsg.instances() > 0; }
   public boolean deploysMsfs() { return source.containsKey("msfs") && msfs.instances() > 0; }
+  public boolean deploysPush() { return source.containsKey("push") && push.instances() > 0; }
 
   public LoginOptions login() { return login; }
   public MsgOptions msg() { return msg; }
@@ -89,6 +93,8 @@ public final class ServerOptions {
   public FileOptions file() { return file; }
   public ClusterOptions cluster() { return cluster; }
   public MsfsOptions msfs() { return msfs; }
+  /** The push verticle (TeamTalk's push_server). */
+  public PushOptions push() { return push; }
   /** The AES key TeamTalk clients encrypt message text with (TeamTalk's default unless configured). */
   public String aesKey() { return aesKey; }
 
@@ -111,5 +117,10 @@ public final class ServerOptions {
   /** The configuration the msfs verticle is deployed with: its section and the storage it keeps pictures in. */
   public JsonObject msfsConfig() {
     return msfs.toJson().put("storage", storage.toJson());
+  }
+
+  /** The configuration the push verticle is deployed with: its section and the AES key message text is read with. */
+  public JsonObject pushConfig() {
+    return push.toJson().put("aesKey", aesKey);
   }
 }

@@ -51,6 +51,7 @@ public class DbProxyVerticle extends VerticleBase {
   private final Map<Integer, DbCommand> commands = new HashMap<>();
   private MessageConsumer<Buffer> consumer;
   private MessageConsumer<Buffer> ownConsumer;
+  private PushAnswers pushAnswers;
   private String address;
   private long retentionTimer;
   private final ThrottledLog failures = new ThrottledLog(log, FAILURE_LOG_INTERVAL_MS);
@@ -68,11 +69,12 @@ public class DbProxyVerticle extends VerticleBase {
     new MessageAnswers(store, store, audioPlaceholder).register(commands);
     new GroupAnswers(store).register(commands);
     new FileAnswers(store).register(commands);
+    pushAnswers = new PushAnswers(store, store, store, store);
     return store.start().compose(v -> {
       address = Addresses.dbInstance(UUID.randomUUID().toString());
       consumer = vertx.eventBus().consumer(Addresses.DB, this::handle);
       ownConsumer = vertx.eventBus().consumer(address, this::handle);
-      return Future.all(consumer.completion(), ownConsumer.completion());
+      return Future.all(consumer.completion(), ownConsumer.completion(), pushAnswers.start(vertx.eventBus()));
     }).onSuccess(v -> {
       log.info("db proxy ready on the {} store", options.type());
       int retentionDays = config().getInteger(OFFLINE_FILE_RETENTION_DAYS, FileOptions.DEFAULT_RETENTION_DAYS);
@@ -98,7 +100,7 @@ public class DbProxyVerticle extends VerticleBase {
   public Future<?> stop() {
     vertx.cancelTimer(retentionTimer);
     Future<?> unregistered = consumer == null ? Future.succeededFuture()
-        : Future.all(consumer.unregister(), ownConsumer.unregister());
+        : Future.all(consumer.unregister(), ownConsumer.unregister(), pushAnswers.stop());
     return unregistered.eventually(() -> store.close());
   }
 

@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.Map;
 
-/** Logins (TeamTalk's IMValidateReq) and mobile devices' push tokens. */
+/** Logins (TeamTalk's IMValidateReq), mobile devices' push tokens and the night-time push shield. */
 final class LoginAnswers implements DbCommand.Answers {
   private static final Logger log = LoggerFactory.getLogger(LoginAnswers.class);
 
@@ -30,6 +30,28 @@ final class LoginAnswers implements DbCommand.Answers {
     commands.put(OtherCmdID.CID_OTHER_VALIDATE_REQ_VALUE, body -> validate(IMServer.IMValidateReq.parseFrom(body)));
     commands.put(LoginCmdID.CID_LOGIN_REQ_DEVICETOKEN_VALUE,
         body -> deviceToken(IMLogin.IMDeviceTokenReq.parseFrom(body)));
+    commands.put(LoginCmdID.CID_LOGIN_REQ_PUSH_SHIELD_VALUE,
+        body -> setPushShield(IMLogin.IMPushShieldReq.parseFrom(body)));
+    commands.put(LoginCmdID.CID_LOGIN_REQ_QUERY_PUSH_SHIELD_VALUE,
+        body -> queryPushShield(IMLogin.IMQueryPushShieldReq.parseFrom(body)));
+  }
+
+  /** Result 0 and the status now stored; result 1 for a status other than 0 or 1 or an unknown user. */
+  private Future<IMLogin.IMPushShieldRsp> setPushShield(IMLogin.IMPushShieldReq request) {
+    IMLogin.IMPushShieldRsp.Builder response = IMLogin.IMPushShieldRsp.newBuilder().setUserId(request.getUserId());
+    int status = request.getShieldStatus();
+    if (status != 0 && status != 1) {
+      return Future.succeededFuture(response.setResultCode(1).build());
+    }
+    return directory.setPushShield(request.getUserId(), status).map(done -> done
+        ? response.setResultCode(0).setShieldStatus(status).build() : response.setResultCode(1).build());
+  }
+
+  private Future<IMLogin.IMQueryPushShieldRsp> queryPushShield(IMLogin.IMQueryPushShieldReq request) {
+    IMLogin.IMQueryPushShieldRsp.Builder response = IMLogin.IMQueryPushShieldRsp.newBuilder()
+        .setUserId(request.getUserId());
+    return directory.pushShield(request.getUserId()).map(status -> status == null
+        ? response.setResultCode(1).build() : response.setResultCode(0).setShieldStatus(status).build());
   }
 
   private Future<IMServer.IMValidateRsp> validate(IMServer.IMValidateReq request) {

@@ -10,16 +10,17 @@ import java.util.Base64;
  * TeamTalk's message encryption (base/EncDec.cpp, CAes): AES-256 in ECB mode over the text padded
  * with zeros to whole blocks, the last four bytes of the last block holding the text's length (big
  * endian; a block is added when fewer than four bytes are free), then base64. Clients encrypt
- * message text this way with a shared key; the server needs it only for the "[语音]" placeholder
- * that stands for an audio message in session and unread lists (db_proxy_server.cpp).
+ * message text this way with a shared key; the server needs it for the "[语音]" placeholder that
+ * stands for an audio message in session and unread lists (db_proxy_server.cpp), and to read the text
+ * of a push's alert.
  */
-final class MessageCipher {
+public final class MessageCipher {
   /** The key TeamTalk ships in its configuration and clients. */
-  static final String DEFAULT_KEY = "12345678901234567890123456789012";
+  public static final String DEFAULT_KEY = "12345678901234567890123456789012";
 
   private final SecretKeySpec key;
 
-  MessageCipher(String key) {
+  public MessageCipher(String key) {
     byte[] bytes = key.getBytes(StandardCharsets.US_ASCII);
     if (bytes.length != 32) {
       throw new IllegalArgumentException("the AES key must have 32 characters, got " + bytes.length);
@@ -27,7 +28,7 @@ final class MessageCipher {
     this.key = new SecretKeySpec(bytes, "AES");
   }
 
-  byte[] encrypt(byte[] plain) {
+  public byte[] encrypt(byte[] plain) {
     int blocks = (plain.length + 15) / 16;
     int remain = plain.length % 16;
     if (remain == 0 || remain > 12) {
@@ -49,7 +50,8 @@ final class MessageCipher {
     }
   }
 
-  byte[] decrypt(byte[] base64) {
+  /** The plain bytes; an {@link IllegalArgumentException} when {@code base64} is not such a text. */
+  public byte[] decrypt(byte[] base64) {
     try {
       Cipher cipher = Cipher.getInstance("AES/ECB/NoPadding");
       cipher.init(Cipher.DECRYPT_MODE, key);

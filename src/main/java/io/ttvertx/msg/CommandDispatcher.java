@@ -47,6 +47,8 @@ final class CommandDispatcher {
       case LoginCmdID.CID_LOGIN_REQ_LOGINOUT_VALUE -> login.handleLogout(connection, pdu);
       case LoginCmdID.CID_LOGIN_REQ_KICKPCCLIENT_VALUE -> login.handleKickPcClient(connection, pdu);
       case LoginCmdID.CID_LOGIN_REQ_DEVICETOKEN_VALUE -> login.handleDeviceToken(connection, pdu);
+      case LoginCmdID.CID_LOGIN_REQ_PUSH_SHIELD_VALUE -> login.handlePushShield(connection, pdu);
+      case LoginCmdID.CID_LOGIN_REQ_QUERY_PUSH_SHIELD_VALUE -> login.handleQueryPushShield(connection, pdu);
       case LoginCmdID.CID_LOGIN_REQ_USERLOGIN_VALUE -> connection.close("second login request on one connection");
 
       case BuddyListCmdID.CID_BUDDY_LIST_RECENT_CONTACT_SESSION_REQUEST_VALUE -> buddy.handleRecentSessions(connection, pdu);

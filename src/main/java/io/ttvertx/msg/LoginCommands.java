@@ -124,4 +124,22 @@ final class LoginCommands extends CommandHandlers {
     ask(connection, pdu, pdu.commandId(), stored, Order.CHANGE).onSuccess(answer ->
         connection.replyRaw(pdu, ServiceID.SID_LOGIN_VALUE, LoginCmdID.CID_LOGIN_RES_DEVICETOKEN_VALUE, answer));
   }
+
+  /** The user's night-time push shield (TeamTalk's CID_LOGIN_REQ_PUSH_SHIELD), for the logged-in user only. */
+  void handlePushShield(MsgConnection connection, Pdu pdu) throws InvalidProtocolBufferException {
+    IMLogin.IMPushShieldReq request = pdu.parse(IMLogin.IMPushShieldReq.parser()).toBuilder()
+        .setUserId(connection.userId())
+        .clearAttachData()
+        .build();
+    forward(connection, pdu, request, ServiceID.SID_LOGIN_VALUE, LoginCmdID.CID_LOGIN_RES_PUSH_SHIELD_VALUE,
+        Order.CHANGE);
+  }
+
+  void handleQueryPushShield(MsgConnection connection, Pdu pdu) throws InvalidProtocolBufferException {
+    IMLogin.IMQueryPushShieldReq request = pdu.parse(IMLogin.IMQueryPushShieldReq.parser()).toBuilder()
+        .setUserId(connection.userId())
+        .clearAttachData()
+        .build();
+    forward(connection, pdu, request, ServiceID.SID_LOGIN_VALUE, LoginCmdID.CID_LOGIN_RES_QUERY_PUSH_SHIELD_VALUE);
+  }
 }

@@ -1,6 +1,7 @@
 package io.ttvertx.msg;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.ttvertx.bus.Addresses;
 import io.ttvertx.protocol.Pdu;
 import io.ttvertx.proto.IMBaseDefine.MessageCmdID;
 import io.ttvertx.proto.IMBaseDefine.MsgType;
@@ -10,6 +11,8 @@ import io.ttvertx.proto.IMBaseDefine.SwitchServiceCmdID;
 import io.ttvertx.proto.IMMessage;
 import io.ttvertx.proto.IMSwitchService;
 import io.ttvertx.proto.TTInternal;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
 
 import java.util.List;
 
@@ -45,14 +48,25 @@ final class MessageCommands extends CommandHandlers {
         acknowledge(connection, pdu, stored.getMsg(), SessionType.SESSION_TYPE_GROUP);
         server.route().deliver(stored.getMemberIdListList(),
             Pdu.encode(ServiceID.SID_MSG_VALUE, MessageCmdID.CID_MSG_DATA_VALUE, 0, stored.getMsg()), connection.id());
+        askForPush(Addresses.PUSH_KIND_GROUP, answer);
       } else {
         IMMessage.IMMsgData stored = parseAnswer(IMMessage.IMMsgData.parser(), answer);
         acknowledge(connection, pdu, stored, SessionType.SESSION_TYPE_SINGLE);
         server.route().deliver(List.of(stored.getToSessionId(), connection.userId()),
             new Pdu(Pdu.VERSION, 0, ServiceID.SID_MSG_VALUE, MessageCmdID.CID_MSG_DATA_VALUE, 0, 0, answer).encode(),
             connection.id());
+        askForPush(Addresses.PUSH_KIND_SINGLE, answer);
       }
     });
+  }
+
+  /**
+   * Hands the stored message to one push verticle of the cluster (a send, not a publish) and waits for
+   * nothing: with no push verticle running the bus drops it.
+   */
+  private void askForPush(String kind, Buffer stored) {
+    server.eventBus().send(Addresses.PUSH_MESSAGE, stored,
+        new DeliveryOptions().addHeader(Addresses.PUSH_KIND, kind));
   }
 
   private static void acknowledge(MsgConnection connection, Pdu pdu, IMMessage.IMMsgData stored, SessionType type) {

@@ -14,6 +14,7 @@ import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
@@ -291,6 +292,7 @@ public class MsgVerticle extends VerticleBase {
   MsgOptions options() { return options; }
   DbClient db() { return db; }
   RouteClient route() { return route; }
+  EventBus eventBus() { return vertx.eventBus(); }
   FileServerClient fileServers() { return fileServers; }
   /** Where the failures of clients' requests are logged, a flood of one reason as one line. */
   ThrottledLog failureLog() { return failureLog; }

@@ -117,4 +117,13 @@ final class OnlineTable {
     }
     return false;
   }
+
+  boolean hasMobile(int userId) {
+    for (Endpoint endpoint : endpoints(userId)) {
+      if (ClientTypes.isMobile(endpoint.clientType())) {
+        return true;
+      }
+    }
+    return false;
+  }
 }

@@ -83,6 +83,7 @@ public class RouteVerticle extends VerticleBase {
         bus.<JsonObject>consumer(Addresses.ROUTE_KICK_PC, this::handleKickPc),
         bus.<JsonObject>consumer(Addresses.ROUTE_HAS_PC,
             message -> message.reply(new JsonObject().put("pc", online.hasPc(message.body().getInteger("user"))))),
+        bus.<JsonArray>consumer(Addresses.ROUTE_MOBILE_ONLINE, this::handleMobileOnline),
         bus.<JsonObject>consumer(Addresses.ROUTE_SYNC, message -> handleSync(message.body())),
         bus.<String>consumer(Addresses.ROUTE_ALIVE, message -> heardOf(message.body())),
         bus.<JsonObject>consumer(Addresses.routeNode(node), message -> handleSyncAck(message.body())));
@@ -97,6 +98,17 @@ public class RouteVerticle extends VerticleBase {
             dropSilentPeers();
           });
         });
+  }
+
+  /** The asked users with a mobile client online on any node (the push verticle skips them). */
+  private void handleMobileOnline(Message<JsonArray> message) {
+    JsonArray withMobile = new JsonArray();
+    for (Object user : message.body()) {
+      if (user instanceof Number id && online.hasMobile(id.intValue())) {
+        withMobile.add(id.intValue());
+      }
+    }
+    message.reply(withMobile);
   }
 
   /** A route that starts while others run takes their table; the first one starts empty. */

@@ -2,6 +2,9 @@ package io.ttvertx.store;
 
 import io.vertx.core.Future;
 
+import java.util.Collection;
+import java.util.Map;
+
 /** Mobile devices' push tokens (TeamTalk keeps one per user). */
 public interface DeviceStore {
   int CLIENT_TYPE_IOS = 0x11;
@@ -15,4 +18,13 @@ public interface DeviceStore {
 
   /** The user's device token, or null when none was recorded. */
   Future<DeviceToken> deviceToken(int userId);
+
+  /** The device tokens of those of {@code userIds} that have one, by user id. */
+  Future<Map<Integer, DeviceToken>> deviceTokens(Collection<Integer> userIds);
+
+  /**
+   * Forgets the user's device token when it is still {@code token} (a push service reported it gone);
+   * false when the user has another token or none.
+   */
+  Future<Boolean> removeDeviceToken(int userId, String token);
 }

@@ -29,4 +29,13 @@ public interface DirectoryStore {
 
   /** Sets the sign info and bumps {@code updated}; false when the user does not exist. */
   Future<Boolean> updateSignInfo(int userId, String signInfo);
+
+  /**
+   * Sets the user's night-time push shield (TeamTalk's IMUser.push_shield_status: 0 off, 1 no pushes at
+   * night); false when the user does not exist.
+   */
+  Future<Boolean> setPushShield(int userId, int shieldStatus);
+
+  /** The user's push shield status (0 or 1); null when the user does not exist. */
+  Future<Integer> pushShield(int userId);
 }

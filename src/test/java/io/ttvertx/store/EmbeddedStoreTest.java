@@ -55,7 +55,7 @@ class EmbeddedStoreTest extends StoreContractTest {
   @Test
   void writesAfterATransactionAreCommitted() {
     await(store.saveMessage(alice.id(), bob.id(), 1, "in a batch".getBytes(StandardCharsets.UTF_8), 1_700_000_000));
-    await(store.setDeviceToken(alice.id(), 0x11, "token-a"));
+    await(store.setDeviceToken(alice.id(), 0x12, "token-a"));
     await(store.clearUnread(bob.id(), alice.id()));
     await(store.removeSession(alice.id(), bob.id(), 1));
     await(store.close());

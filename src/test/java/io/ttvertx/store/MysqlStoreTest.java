@@ -12,6 +12,7 @@ import java.util.List;
 import static io.ttvertx.support.Await.await;
 import static io.ttvertx.support.Await.awaitFailure;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 /** The contract on MySQL/MariaDB + Redis, on a database the store creates itself. */
 class MysqlStoreTest extends StoreContractTest {
@@ -106,23 +107,31 @@ class MysqlStoreTest extends StoreContractTest {
   @Test
   void pushSettingsSurviveRedisLosingItsData() {
     GroupRecord group = group(alice, Store.GROUP_TYPE_TEMPORARY, bob);
-    await(store.setDeviceToken(alice.id(), 0x11, "abcdef0123"));
+    await(store.setDeviceToken(alice.id(), 0x11, "abcdef0123abcdef0123abcdef0123abcdef0123abcdef0123abcdef0123abcd"));
     await(store.setGroupShield(bob.id(), group.id(), 1));
     database.flushRedis();
-    assertThat(await(store.deviceToken(alice.id()))).isEqualTo(new DeviceToken(0x11, "abcdef0123"));
-    assertThat(database.redis("GET", "device_" + alice.id())).isEqualTo("ios:abcdef0123");
-    assertThat(database.redis("GET", "device_abcdef0123")).isEqualTo(Integer.toString(alice.id()));
+    assertThat(await(store.deviceTokens(List.of(alice.id(), bob.id()))))
+        .containsOnly(entry(alice.id(), new DeviceToken(0x11, "abcdef0123abcdef0123abcdef0123abcdef0123abcdef0123abcdef0123abcd")));
+    assertThat(await(store.deviceToken(alice.id()))).isEqualTo(new DeviceToken(0x11, "abcdef0123abcdef0123abcdef0123abcdef0123abcdef0123abcdef0123abcd"));
+    assertThat(database.redis("GET", "device_" + alice.id())).isEqualTo("ios:abcdef0123abcdef0123abcdef0123abcdef0123abcdef0123abcdef0123abcd");
+    assertThat(database.redis("GET", "device_abcdef0123abcdef0123abcdef0123abcdef0123abcdef0123abcdef0123abcd")).isEqualTo(Integer.toString(alice.id()));
     assertThat(await(store.groupShields(group.id(), List.of(alice.id(), bob.id()))))
         .containsEntry(alice.id(), 0).containsEntry(bob.id(), 1);
     assertThat(database.redis("HGET", "group_set_" + group.id(), bob.id() + "_1")).isEqualTo("1");
 
     // a new token replaces the old one's reverse entry; a token of digits would take a user's key
     await(store.setDeviceToken(alice.id(), 0x12, "fcm:token-2"));
-    assertThat(database.redis("EXISTS", "device_abcdef0123")).isEqualTo("0");
+    assertThat(database.redis("EXISTS", "device_abcdef0123abcdef0123abcdef0123abcdef0123abcdef0123abcdef0123abcd")).isEqualTo("0");
     assertThat(awaitFailure(store.setDeviceToken(alice.id(), 0x12, Integer.toString(bob.id()))))
         .isInstanceOf(StoreException.class);
     assertThat(await(store.deviceToken(alice.id()))).isEqualTo(new DeviceToken(0x12, "fcm:token-2"));
     assertThat(database.redis("GET", "device_" + bob.id())).isNull();
+
+    // a gone token leaves both of its keys
+    assertThat(await(store.removeDeviceToken(alice.id(), "fcm:token-2"))).isTrue();
+    assertThat(database.redis("EXISTS", "device_" + alice.id())).isEqualTo("0");
+    assertThat(database.redis("EXISTS", "device_fcm:token-2")).isEqualTo("0");
+    assertThat(await(store.deviceToken(alice.id()))).isNull();
   }
 
   @Test
@@ -134,7 +143,7 @@ class MysqlStoreTest extends StoreContractTest {
 
     // as a Redis restarted from an old snapshot, or a replica promoted before it had the last writes:
     // another server's run_id and an old counter value
-    database.redis("SET", "tt_epoch", "0123456789abcdef0123456789abcdef01234567:old");
+    database.redis("SET", "tt_epoch", "0123456789abcdef0123abcdef0123abcdef0123abcdef0123abcdef0123abcdef0123abcd456789abcdef0123abcdef0123abcdef0123abcdef0123abcdef0123abcdef0123abcd4567:old");
     database.redis("SET", "msg_id_" + relationOf(alice, bob), "1");
     assertThat(save(alice, bob, "four").msgId()).isEqualTo(4);
     assertThat(await(store.messages(bob.id(), alice.id(), 0, 10))).extracting(MessageRecord::msgId)

@@ -213,9 +213,61 @@ public abstract class StoreContractTest {
     assertThat(await(store.deviceToken(alice.id()))).isNull();
     await(store.setDeviceToken(alice.id(), 0x12, "token-a"));
     assertThat(await(store.deviceToken(alice.id()))).isEqualTo(new DeviceToken(0x12, "token-a"));
-    await(store.setDeviceToken(alice.id(), 0x11, "token-b"));
-    assertThat(await(store.deviceToken(alice.id()))).isEqualTo(new DeviceToken(0x11, "token-b"));
+    await(store.setDeviceToken(alice.id(), 0x11, APNS_TOKEN));
+    assertThat(await(store.deviceToken(alice.id()))).isEqualTo(new DeviceToken(0x11, APNS_TOKEN));
     assertThat(await(store.deviceToken(bob.id()))).isNull();
+  }
+
+  private static final String APNS_TOKEN = "0123456789abcdef".repeat(4);
+
+  @Test
+  void refusesDeviceTokensOfTheWrongFormatForTheirPlatform() {
+    assertThat(awaitFailure(store.setDeviceToken(alice.id(), 0x11, "token-b"))).isInstanceOf(StoreException.class);
+    assertThat(awaitFailure(store.setDeviceToken(alice.id(), 0x11, APNS_TOKEN.substring(2))))
+        .isInstanceOf(StoreException.class);
+    assertThat(awaitFailure(store.setDeviceToken(alice.id(), 0x11, "ab".repeat(101))))
+        .isInstanceOf(StoreException.class);
+    await(store.setDeviceToken(alice.id(), 0x11, "AB".repeat(100)));
+    assertThat(awaitFailure(store.setDeviceToken(alice.id(), 0x12, "a".repeat(256))))
+        .isInstanceOf(StoreException.class);
+    assertThat(awaitFailure(store.setDeviceToken(alice.id(), 0x12, "fcm token"))).isInstanceOf(StoreException.class);
+    await(store.setDeviceToken(alice.id(), 0x12, "a".repeat(255)));
+    assertThat(awaitFailure(store.setDeviceToken(alice.id(), 0x01, APNS_TOKEN))).isInstanceOf(StoreException.class);
+    assertThat(await(store.deviceToken(alice.id()))).isEqualTo(new DeviceToken(0x12, "a".repeat(255)));
+  }
+
+  @Test
+  void readsTheTokensOfManyUsersAtOnce() {
+    await(store.setDeviceToken(alice.id(), 0x12, "token-a"));
+    await(store.setDeviceToken(carol.id(), 0x11, APNS_TOKEN));
+    assertThat(await(store.deviceTokens(List.of(alice.id(), bob.id(), carol.id(), 9999, alice.id()))))
+        .containsOnly(entry(alice.id(), new DeviceToken(0x12, "token-a")), entry(carol.id(), new DeviceToken(0x11, APNS_TOKEN)));
+    assertThat(await(store.deviceTokens(List.of()))).isEmpty();
+  }
+
+  @Test
+  void removesADeviceTokenOnlyWhileItIsStillTheUsers() {
+    await(store.setDeviceToken(alice.id(), 0x12, "old-token"));
+    await(store.setDeviceToken(alice.id(), 0x12, "new-token"));
+    assertThat(await(store.removeDeviceToken(alice.id(), "old-token"))).isFalse();
+    assertThat(await(store.removeDeviceToken(bob.id(), "new-token"))).isFalse();
+    assertThat(await(store.deviceToken(alice.id()))).isEqualTo(new DeviceToken(0x12, "new-token"));
+    assertThat(await(store.removeDeviceToken(alice.id(), "new-token"))).isTrue();
+    assertThat(await(store.deviceToken(alice.id()))).isNull();
+    assertThat(await(store.removeDeviceToken(alice.id(), "new-token"))).isFalse();
+  }
+
+  @Test
+  void keepsTheNightPushShieldInTheUserRow() {
+    assertThat(await(store.pushShield(alice.id()))).isZero();
+    assertThat(await(store.setPushShield(alice.id(), 1))).isTrue();
+    assertThat(await(store.setPushShield(alice.id(), 1))).isTrue();
+    assertThat(await(store.pushShield(alice.id()))).isEqualTo(1);
+    assertThat(await(store.pushShield(bob.id()))).isZero();
+    assertThat(await(store.setPushShield(alice.id(), 0))).isTrue();
+    assertThat(await(store.pushShield(alice.id()))).isZero();
+    assertThat(await(store.setPushShield(9999, 1))).isFalse();
+    assertThat(await(store.pushShield(9999))).isNull();
   }
 
   @Test

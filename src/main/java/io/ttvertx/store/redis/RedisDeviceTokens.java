@@ -10,7 +10,11 @@ import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Push tokens in SQL (tt_device_token) and in TeamTalk's layout (MessageCounter.cpp):
@@ -56,6 +60,54 @@ final class RedisDeviceTokens implements DeviceStore {
       return sqlTokens.deviceToken(userId).compose(stored -> stored == null ? Future.succeededFuture(null)
           : writeToRedis(userId, stored.clientType(), stored.token()).map(stored).otherwise(stored));
     }, redisDown -> sqlTokens.deviceToken(userId));
+  }
+
+  /** One MGET; those Redis lost from SQL (and written back), and all from SQL while Redis is down. */
+  @Override
+  public Future<Map<Integer, DeviceToken>> deviceTokens(Collection<Integer> userIds) {
+    List<Integer> users = new ArrayList<>(new LinkedHashSet<>(userIds));
+    if (users.isEmpty()) {
+      return Future.succeededFuture(Map.of());
+    }
+    Request mget = Request.cmd(Command.MGET);
+    users.forEach(user -> mget.arg(RedisKeys.device(user)));
+    return redis.send(mget).compose(values -> {
+      Map<Integer, DeviceToken> tokens = new HashMap<>();
+      List<Integer> missing = new ArrayList<>();
+      for (int i = 0; i < users.size(); i++) {
+        DeviceToken cached = parse(values.get(i));
+        if (cached != null) {
+          tokens.put(users.get(i), cached);
+        } else {
+          missing.add(users.get(i));
+        }
+      }
+      if (missing.isEmpty()) {
+        return Future.succeededFuture(tokens);
+      }
+      return sqlTokens.deviceTokens(missing).compose(stored -> {
+        tokens.putAll(stored);
+        return Future.join(stored.entrySet().stream().map(entry -> writeToRedis(entry.getKey(),
+            entry.getValue().clientType(), entry.getValue().token())).toList()).otherwise(done -> null).map(tokens);
+      });
+    }, redisDown -> sqlTokens.deviceTokens(users));
+  }
+
+  /**
+   * From SQL, then from Redis when Redis still holds that token for the user (whatever SQL said: Redis
+   * may hold a token SQL no longer has after a failed write).
+   */
+  @Override
+  public Future<Boolean> removeDeviceToken(int userId, String token) {
+    return sqlTokens.removeDeviceToken(userId, token).compose(removed ->
+        redis.send(Request.cmd(Command.GET).arg(RedisKeys.device(userId))).compose(value -> {
+          DeviceToken cached = parse(value);
+          if (cached == null || !cached.token().equals(token)) {
+            return Future.succeededFuture(removed);
+          }
+          return redis.batch(List.of(Request.cmd(Command.DEL).arg(RedisKeys.device(userId)),
+              Request.cmd(Command.DEL).arg(RedisKeys.deviceOwner(token)))).map(true);
+        }));
   }
 
   private static String format(int clientType, String token) {

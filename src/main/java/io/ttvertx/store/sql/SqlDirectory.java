@@ -113,6 +113,22 @@ public final class SqlDirectory implements DirectoryStore {
         .execute(Tuple.of(signInfo, Sql.now(), userId)).map(rows -> rows.rowCount() > 0);
   }
 
+  /** {@code updated} stays: the status is no part of the user info clients list. */
+  @Override
+  public Future<Boolean> setPushShield(int userId, int shieldStatus) {
+    return db.pool().preparedQuery("UPDATE IMUser SET push_shield_status = ? WHERE id = ?")
+        .execute(Tuple.of(shieldStatus, userId))
+        // MySQL counts a row left unchanged as not affected
+        .compose(rows -> rows.rowCount() > 0 ? Future.succeededFuture(true)
+            : pushShield(userId).map(status -> status != null));
+  }
+
+  @Override
+  public Future<Integer> pushShield(int userId) {
+    return db.pool().preparedQuery("SELECT push_shield_status FROM IMUser WHERE id = ?").execute(Tuple.of(userId))
+        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getInteger(0));
+  }
+
   /** The ids among {@code userIds} that are users, ascending. */
   public Future<List<Integer>> existingUsers(Collection<Integer> userIds) {
     return usersByIds(userIds).map(users -> Sql.sorted(users.stream().map(UserRecord::id).toList()));

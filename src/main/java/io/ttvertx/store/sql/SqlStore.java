@@ -148,6 +148,16 @@ public final class SqlStore implements Store {
     return onContext(() -> directory.updateSignInfo(userId, signInfo));
   }
 
+  @Override
+  public Future<Boolean> setPushShield(int userId, int shieldStatus) {
+    return onContext(() -> directory.setPushShield(userId, shieldStatus));
+  }
+
+  @Override
+  public Future<Integer> pushShield(int userId) {
+    return onContext(() -> directory.pushShield(userId));
+  }
+
   // ---- 1:1 messages
 
   @Override
@@ -344,6 +354,19 @@ public final class SqlStore implements Store {
   @Override
   public Future<DeviceToken> deviceToken(int userId) {
     return onContext(() -> tokens.deviceToken(userId));
+  }
+
+  @Override
+  public Future<Map<Integer, DeviceToken>> deviceTokens(Collection<Integer> userIds) {
+    if (userIds.isEmpty()) {
+      return Future.succeededFuture(Map.of());
+    }
+    return onContext(() -> tokens.deviceTokens(userIds));
+  }
+
+  @Override
+  public Future<Boolean> removeDeviceToken(int userId, String token) {
+    return onContext(() -> tokens.removeDeviceToken(userId, token));
   }
 
   // ---- offline files

@@ -1,0 +1,254 @@
+package io.ttvertx.push;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.ttvertx.ThrottledLog;
+import io.ttvertx.bus.Addresses;
+import io.ttvertx.config.PushOptions;
+import io.ttvertx.config.ServerOptions;
+import io.ttvertx.db.MessageCipher;
+import io.ttvertx.proto.IMMessage;
+import io.ttvertx.proto.TTInternal;
+import io.ttvertx.store.DeviceStore;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.IntFunction;
+
+/**
+ * TeamTalk's push_server: tells the phones of receivers whose app is not connected about a stored
+ * message. msg sends each stored message to {@link Addresses#PUSH_MESSAGE} (a send: one push verticle
+ * of the cluster gets it). For each receiver (every group member but the sender): skipped while the
+ * receiver has a mobile connection anywhere in the cluster (route knows), when they shielded the
+ * group, when they have no device token, and at night when their night shield is on (TeamTalk applied
+ * it to iOS only; here to both platforms). The rest get one push each through a {@link PushQueue}, to
+ * the provider the token's platform picks.
+ */
+public class PushVerticle extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(PushVerticle.class);
+  /** TeamTalk's sound (push_server/apns_msg.cpp), bundled with its iOS client. */
+  static final String SOUND = "bingbong.aiff";
+  static final long STATS_LOG_MS = 60_000;
+  static final long LOOKUP_FAILURE_LOG_MS = 10_000;
+  static final long LOOKUP_TIMEOUT_MS = 15_000;
+
+  private IntFunction<PushProvider> providers;
+  private PushOptions options;
+  private AlertText alerts;
+  private PushQueue queue;
+  private EventBus bus;
+  private MessageConsumer<Buffer> consumer;
+  private final List<PushProvider> started = new ArrayList<>();
+  private final ThrottledLog lookupFailures = new ThrottledLog(log, LOOKUP_FAILURE_LOG_MS);
+  private long messages;
+  private long skippedOnline;
+  private long skippedNight;
+  private JsonObject lastLogged = new JsonObject();
+
+  /** The providers are the default ones, built from the deployment's configuration. */
+  public PushVerticle() {
+  }
+
+  /** The provider for each client type (0x11 iOS, 0x12 Android) is {@code providers}' answer. */
+  public PushVerticle(IntFunction<PushProvider> providers) {
+    this.providers = providers;
+  }
+
+  /** Until the APNs and FCM providers are wired in: the log provider for every platform. */
+  private static IntFunction<PushProvider> defaultProviders(JsonObject config) {
+    PushProvider logOnly = new LoggingFallbackProvider();
+    return clientType -> logOnly;
+  }
+
+  @Override
+  public Future<?> start() {
+    options = PushOptions.fromJson(config());
+    bus = vertx.eventBus();
+    if (providers == null) {
+      providers = defaultProviders(config());
+    }
+    alerts = new AlertText(new MessageCipher(config().getString("aesKey", ServerOptions.DEFAULT_AES_KEY)), options);
+    queue = new PushQueue(vertx, options, providers, this::forgetToken);
+    Set<PushProvider> distinct = Collections.newSetFromMap(new IdentityHashMap<>());
+    distinct.add(providers.apply(DeviceStore.CLIENT_TYPE_IOS));
+    distinct.add(providers.apply(DeviceStore.CLIENT_TYPE_ANDROID));
+    Future<Void> providersStarted = Future.succeededFuture();
+    for (PushProvider provider : distinct) {
+      providersStarted = providersStarted.compose(v -> provider.start().onSuccess(done -> started.add(provider))
+          .recover(failure -> Future.failedFuture("push provider " + provider.name() + " did not start: "
+              + failure.getMessage())));
+    }
+    return providersStarted.compose(v -> {
+      consumer = bus.consumer(Addresses.PUSH_MESSAGE, this::handleMessage);
+      return consumer.completion();
+    }).onSuccess(v -> {
+      vertx.setPeriodic(PushQueue.DROP_WARNING_MS, id -> queue.warnAboutDrops());
+      vertx.setPeriodic(STATS_LOG_MS, id -> logStats());
+      log.info("push ready: iOS via {}, Android via {}, queue {}, night shield {}-{} in {}{}",
+          providers.apply(DeviceStore.CLIENT_TYPE_IOS).name(), providers.apply(DeviceStore.CLIENT_TYPE_ANDROID).name(),
+          options.queueSize(), options.nightShieldFrom(), options.nightShieldTo(), options.timeZone().getId(),
+          options.privacy() ? ", alerts hidden (privacy)" : "");
+    });
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (queue != null) {
+      queue.close();
+    }
+    Future<?> unregistered = consumer == null ? Future.succeededFuture() : consumer.unregister();
+    return unregistered.eventually(() -> Future.join(started.stream().map(PushProvider::close).toList()));
+  }
+
+  private void handleMessage(Message<Buffer> message) {
+    boolean group = Addresses.PUSH_KIND_GROUP.equals(message.headers().get(Addresses.PUSH_KIND));
+    IMMessage.IMMsgData msg;
+    List<Integer> receivers = new ArrayList<>();
+    try {
+      if (group) {
+        TTInternal.StoredGroupMsg stored = TTInternal.StoredGroupMsg.parseFrom(message.body().getBytes());
+        msg = stored.getMsg();
+        stored.getMemberIdListList().stream().filter(member -> member != msg.getFromUserId()).distinct()
+            .forEach(receivers::add);
+      } else {
+        msg = IMMessage.IMMsgData.parseFrom(message.body().getBytes());
+        if (msg.getToSessionId() != msg.getFromUserId()) {
+          receivers.add(msg.getToSessionId());
+        }
+      }
+    } catch (InvalidProtocolBufferException e) {
+      lookupFailures.warn("undecodable", "undecodable message for push: " + e.getMessage());
+      return;
+    }
+    if (receivers.isEmpty()) {
+      messages++;
+      return;
+    }
+    withoutMobileOnline(receivers)
+        .compose(offline -> offline.isEmpty() ? Future.succeededFuture()
+            : targets(msg, group, offline).onSuccess(found -> enqueue(msg, group, found)))
+        .onComplete(ar -> {
+          messages++;
+          if (ar.failed()) {
+            // one reason for every failure: bus timeouts name a different reply address each time
+            lookupFailures.warn("db proxy", "no push for message " + msg.getMsgId()
+                + " from user " + msg.getFromUserId() + ": " + ar.cause().getMessage());
+          }
+        });
+  }
+
+  /**
+   * The receivers with no mobile connection online, as this node's route knows (every route knows the
+   * whole cluster), or any route's when this node runs none. When no route answers they all count as
+   * offline: a push too many beats a message nobody hears of.
+   */
+  private Future<List<Integer>> withoutMobileOnline(List<Integer> receivers) {
+    JsonArray asked = new JsonArray(new ArrayList<>(receivers));
+    DeliveryOptions local = new DeliveryOptions().setLocalOnly(true).setSendTimeout(LOOKUP_TIMEOUT_MS);
+    return bus.<JsonArray>request(Addresses.ROUTE_MOBILE_ONLINE, asked, local)
+        .recover(failure -> failure instanceof ReplyException e && e.failureType() == ReplyFailure.NO_HANDLERS
+            ? bus.request(Addresses.ROUTE_MOBILE_ONLINE, asked, new DeliveryOptions().setSendTimeout(LOOKUP_TIMEOUT_MS))
+            : Future.failedFuture(failure))
+        .map(reply -> {
+          Set<Integer> online = new HashSet<>();
+          reply.body().forEach(id -> online.add(((Number) id).intValue()));
+          skippedOnline += online.size();
+          return receivers.stream().filter(user -> !online.contains(user)).toList();
+        })
+        .recover(failure -> {
+          lookupFailures.warn("route", "cannot tell whether receivers are online ("
+              + failure.getMessage() + "): pushing to all of them");
+          return Future.succeededFuture(receivers);
+        });
+  }
+
+  private Future<JsonObject> targets(IMMessage.IMMsgData msg, boolean group, List<Integer> users) {
+    JsonObject request = new JsonObject().put("from", msg.getFromUserId())
+        .put("group", group ? msg.getToSessionId() : 0).put("users", new JsonArray(new ArrayList<>(users)));
+    return bus.<JsonObject>request(Addresses.DB_PUSH_TARGETS, request,
+        new DeliveryOptions().setSendTimeout(LOOKUP_TIMEOUT_MS)).map(Message::body);
+  }
+
+  private void enqueue(IMMessage.IMMsgData msg, boolean group, JsonObject found) {
+    JsonArray targets = found.getJsonArray("targets");
+    if (targets.isEmpty()) {
+      return;
+    }
+    boolean night = options.isNight(ZonedDateTime.now(options.timeZone()).getHour());
+    String alert = alerts.alert(msg.getMsgType().getNumber(), msg.getMsgData().toByteArray(), found.getString("nick"),
+        group ? found.getString("groupName") : null);
+    JsonObject data = new JsonObject().put("msg_type", msg.getMsgType().getNumber()).put("from_id", msg.getFromUserId());
+    if (group) {
+      data.put("group_id", msg.getToSessionId());
+    }
+    for (Object entry : targets) {
+      JsonObject target = (JsonObject) entry;
+      int clientType = target.getInteger("clientType");
+      if (clientType != DeviceStore.CLIENT_TYPE_IOS && clientType != DeviceStore.CLIENT_TYPE_ANDROID) {
+        continue;
+      }
+      if (night && target.getInteger("nightShield", 0) == 1) {
+        skippedNight++;
+        continue;
+      }
+      queue.add(new PushNotification(UUID.randomUUID().toString(), target.getInteger("user"), clientType,
+          target.getString("token"), alert, target.getInteger("badge"), SOUND, data.copy()));
+    }
+  }
+
+  private void forgetToken(PushNotification push, String reason) {
+    bus.<JsonObject>request(Addresses.DB_PUSH_TOKEN_GONE, new JsonObject().put("user", push.userId())
+            .put("token", push.token()), new DeliveryOptions().setSendTimeout(LOOKUP_TIMEOUT_MS))
+        .onSuccess(reply -> log.info("device token of user {} forgotten ({}): {}", push.userId(),
+            reply.body().getBoolean("removed") ? "removed" : "already replaced", reason))
+        .onFailure(failure -> lookupFailures.warn("token gone",
+            "cannot forget the gone device token of user " + push.userId() + ": " + failure.getMessage()));
+  }
+
+  private JsonObject counters() {
+    return queue.counters().toJson().put("messages", messages).put("skippedOnline", skippedOnline)
+        .put("skippedNight", skippedNight);
+  }
+
+  /** Every minute, when anything happened: what the last minute brought. */
+  private void logStats() {
+    JsonObject now = counters();
+    StringBuilder line = new StringBuilder();
+    for (String name : now.fieldNames()) {
+      long delta = now.getLong(name) - lastLogged.getLong(name, 0L);
+      if (delta != 0) {
+        line.append(line.isEmpty() ? "" : ", ").append(name).append(' ').append(delta);
+      }
+    }
+    lastLogged = now;
+    if (!line.isEmpty()) {
+      log.info("push in the last minute: {}; waiting {}", line, queue.waiting());
+    }
+  }
+
+  /** The counters, the queue's length and the pushes at a provider, read on this verticle's context. */
+  Future<JsonObject> stats() {
+    Promise<JsonObject> stats = Promise.promise();
+    context.runOnContext(v -> stats.complete(counters().put("waiting", queue.waiting()).put("inFlight", queue.inFlight())));
+    return stats.future();
+  }
+}
