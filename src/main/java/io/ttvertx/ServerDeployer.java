@@ -19,8 +19,8 @@ import java.util.List;
 
 /**
  * Deploys the roles the options list, each with its instance count, in dependency order: db proxy
- * (the store is ready), msfs (so login learns its URL), route, login, msg, http_msg, file server, push. Used by
- * {@link Main} and by the tests.
+ * (the store is ready), msfs (so login learns its URL), route, login, msg, http_msg, file server,
+ * push. Used by {@link Main} and by the tests.
  */
 public final class ServerDeployer {
   private final Vertx vertx;
