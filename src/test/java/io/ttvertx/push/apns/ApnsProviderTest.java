@@ -2,14 +2,13 @@ package io.ttvertx.push.apns;
 
 import io.ttvertx.push.JsonWebTokens;
 import io.ttvertx.push.PushNotification;
+import io.ttvertx.push.ProviderOnContext;
 import io.ttvertx.push.PushResult;
 import io.ttvertx.push.StandInServer;
 import io.ttvertx.push.StandInServer.Received;
 import io.ttvertx.push.StandInServer.Reply;
 import io.ttvertx.push.TestClock;
 import io.ttvertx.push.TestKeys;
-import io.vertx.core.Context;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
@@ -28,7 +27,6 @@ import java.util.Map;
 import java.util.UUID;
 
 import static io.ttvertx.support.Await.await;
-import static io.ttvertx.support.Await.awaitFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -46,7 +44,7 @@ class ApnsProviderTest {
   private StandInServer apple;
   private TestClock clock;
   private ApnsProvider provider;
-  private Context context;
+  private ProviderOnContext onContext;
 
   @BeforeAll
   static void keys() {
@@ -65,15 +63,13 @@ class ApnsProviderTest {
     apple = new StandInServer(vertx);
     clock = new TestClock();
     provider = new ApnsProvider(vertx, ApnsOptions.fromJson(config()), clock);
-    context = vertx.getOrCreateContext();
-    Promise<Void> started = Promise.promise();
-    context.runOnContext(v -> provider.start().onComplete(started));
-    await(started.future());
+    onContext = new ProviderOnContext(vertx, provider);
+    onContext.start();
   }
 
   @AfterEach
   void stop() {
-    await(provider.close());
+    onContext.close();
     apple.close();
   }
 
@@ -83,11 +79,8 @@ class ApnsProviderTest {
         .put("trustedCertificate", apple.certificatePath());
   }
 
-  /** Sends from one Vert.x context, as the push verticle does. */
   private PushResult send(PushNotification notification) {
-    Promise<PushResult> result = Promise.promise();
-    context.runOnContext(v -> provider.send(notification).onComplete(result));
-    return await(result.future());
+    return onContext.send(notification);
   }
 
   private static PushNotification alert(String id, String text) {
@@ -225,11 +218,12 @@ class ApnsProviderTest {
 
     ApnsProvider missing = new ApnsProvider(vertx, ApnsOptions.fromJson(config().put("keyFile", dir.resolve("none.p8")
         .toString())));
-    assertThat(awaitFailure(missing.start())).hasMessageContaining("none.p8 cannot be read");
+    assertThat(ProviderOnContext.startFailure(vertx, missing)).hasMessageContaining("none.p8 cannot be read");
 
     Path notAKey = TestKeys.write(dir.resolve("notakey.p8"), "hello");
     ApnsProvider wrong = new ApnsProvider(vertx, ApnsOptions.fromJson(config().put("keyFile", notAKey.toString())));
-    assertThat(awaitFailure(wrong.start())).hasMessageContaining("notakey.p8 holds no PKCS#8 private key");
+    assertThat(ProviderOnContext.startFailure(vertx, wrong))
+        .hasMessageContaining("notakey.p8 holds no PKCS#8 private key");
   }
 
   @Test
