@@ -1,8 +1,11 @@
 package io.ttvertx.push;
 
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+
+import java.util.List;
 
 import static io.ttvertx.support.Await.await;
 import static io.ttvertx.support.Await.awaitFailure;
@@ -27,6 +30,21 @@ public final class ProviderOnContext {
     Promise<PushResult> result = Promise.promise();
     context.runOnContext(v -> provider.send(notification).onComplete(result));
     return await(result.future());
+  }
+
+  /** Sends all at once (none waits for another), in order of the answers' notifications. */
+  public List<PushResult> sendTogether(List<PushNotification> notifications) {
+    Promise<List<PushResult>> results = Promise.promise();
+    context.runOnContext(v -> Future.all(notifications.stream().map(provider::send).toList())
+        .map(all -> all.<PushResult>list()).onComplete(results));
+    return await(results.future());
+  }
+
+  /** The failure of a send that must fail (an unreachable service). */
+  public Throwable sendFailure(PushNotification notification) {
+    Promise<PushResult> result = Promise.promise();
+    context.runOnContext(v -> provider.send(notification).onComplete(result));
+    return awaitFailure(result.future());
   }
 
   public void close() {

@@ -246,11 +246,22 @@ public final class FcmProvider implements PushProvider {
             return Future.failedFuture(new TokenRefused("FCM token endpoint refused the service account: " + status
                 + " " + answer.getString("error", "") + " " + answer.getString("error_description", "")));
           }
-          long expiresInMs = answer.getLong("expires_in", 3600L) * 1000;
+          long expiresInMs = expiresInSeconds(answer) * 1000;
           accessToken = token;
           accessTokenRenewAtMs = now + Math.max(expiresInMs - TOKEN_RENEWAL_MARGIN_MS, expiresInMs / 2);
           return Future.succeededFuture(token);
         }));
+  }
+
+  /** Google sends a number; a string or nothing is read as Google's usual hour. */
+  private static long expiresInSeconds(JsonObject answer) {
+    Object value = answer.getValue("expires_in");
+    try {
+      long seconds = value == null ? ASSERTION_LIFETIME_SECONDS : Long.parseLong(value.toString().trim());
+      return seconds > 0 ? seconds : ASSERTION_LIFETIME_SECONDS;
+    } catch (NumberFormatException e) {
+      return ASSERTION_LIFETIME_SECONDS;
+    }
   }
 
   /** The token endpoint refused the credentials: retrying will not help. */

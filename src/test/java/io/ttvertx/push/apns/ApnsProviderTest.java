@@ -210,6 +210,19 @@ class ApnsProviderTest {
   }
 
   @Test
+  void unreachableServiceFailsTheSendForTheCallerToRetry() {
+    StandInServer gone = new StandInServer(vertx);
+    String url = gone.url();
+    gone.close();
+    ApnsProvider unreachable = new ApnsProvider(vertx, ApnsOptions.fromJson(config().put("endpoint", url)), clock);
+    ProviderOnContext onItsContext = new ProviderOnContext(vertx, unreachable);
+    onItsContext.start();
+
+    assertThat(onItsContext.sendFailure(alert("a", "hi"))).hasMessageContaining("Connection refused");
+    onItsContext.close();
+  }
+
+  @Test
   void misconfigurationIsNamed() {
     assertThatThrownBy(() -> ApnsOptions.fromJson(new JsonObject().put("keyFile", "k.p8").put("teamId", "T")
         .put("bundleId", "b"))).hasMessage("push.apns.keyId is required with push.apns.keyFile");

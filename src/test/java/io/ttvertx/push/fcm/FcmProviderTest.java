@@ -169,6 +169,14 @@ class FcmProviderTest {
   }
 
   @Test
+  void pushesWaitingForTheFirstAccessTokenShareOneRequest() {
+    List<PushResult> results = onContext.sendTogether(List.of(alert("one"), alert("two"), alert("three")));
+
+    assertThat(results).containsOnly(PushResult.sent()).hasSize(3);
+    assertThat(tokenRequests()).hasSize(1);
+  }
+
+  @Test
   void unregisteredTokenIsGone() {
     send(alert("warm up the token"));
     google.enqueue(Reply.json(404, "{\"error\":{\"code\":404,\"message\":\"Requested entity was not found.\","
