@@ -23,14 +23,19 @@ public final class LogPushProvider implements PushProvider {
     int alertLength = n.silent() ? 0 : n.alert().length();
     if (log.isDebugEnabled()) {
       log.debug("push {} (log only): user {} client type 0x{} token {} badge {} alert \"{}\" data {}", n.id(),
-          n.userId(), Integer.toHexString(n.clientType()), PushHttpClients.shortToken(n.token()), n.badge(),
+          n.userId(), Integer.toHexString(n.clientType()), shortToken(n.token()), n.badge(),
           n.silent() ? "" : n.alert(), n.data() == null ? "{}" : n.data().encode());
     } else {
       log.info("push {} (log only): user {} client type 0x{} token {} badge {} {}", n.id(), n.userId(),
-          Integer.toHexString(n.clientType()), PushHttpClients.shortToken(n.token()), n.badge(),
+          Integer.toHexString(n.clientType()), shortToken(n.token()), n.badge(),
           n.silent() ? "silent" : "alert of " + alertLength + " characters");
     }
     return Future.succeededFuture(PushResult.sent());
+  }
+
+  /** A token as logs show it: its first 8 characters. */
+  static String shortToken(String token) {
+    return token == null ? "-" : token.length() <= 8 ? token : token.substring(0, 8) + "…";
   }
 
   @Override

@@ -73,9 +73,4 @@ public final class PushHttpClients {
       }
     }
   }
-
-  /** A token as logs show it: its first 8 characters. */
-  public static String shortToken(String token) {
-    return token == null ? "-" : token.length() <= 8 ? token : token.substring(0, 8) + "…";
-  }
 }
