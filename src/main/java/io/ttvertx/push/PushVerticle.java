@@ -12,6 +12,7 @@ import io.ttvertx.store.DeviceStore;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
@@ -73,10 +74,10 @@ public class PushVerticle extends VerticleBase {
     this.providers = providers;
   }
 
-  /** Until the APNs and FCM providers are wired in: the log provider for every platform. */
-  private static IntFunction<PushProvider> defaultProviders(JsonObject config) {
-    PushProvider logOnly = new LoggingFallbackProvider();
-    return clientType -> logOnly;
+  /** APNs and FCM as the push.apns and push.fcm sections configure them, else the log provider. */
+  private static IntFunction<PushProvider> defaultProviders(Vertx vertx, JsonObject config) {
+    PushProviders configured = PushProviders.create(vertx, config.getJsonObject("apns"), config.getJsonObject("fcm"));
+    return configured::providerFor;
   }
 
   @Override
@@ -84,7 +85,7 @@ public class PushVerticle extends VerticleBase {
     options = PushOptions.fromJson(config());
     bus = vertx.eventBus();
     if (providers == null) {
-      providers = defaultProviders(config());
+      providers = defaultProviders(vertx, config());
     }
     alerts = new AlertText(new MessageCipher(config().getString("aesKey", ServerOptions.DEFAULT_AES_KEY)), options);
     queue = new PushQueue(vertx, options, providers, this::forgetToken);
