@@ -7,24 +7,31 @@ import io.ttvertx.config.ClusterOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
 /**
  * The Vert.x a server node runs on: a plain one, or, with a cluster section, one whose event bus
- * spans every node of a Hazelcast cluster (found over TCP from the configured members).
+ * spans every node of a Hazelcast cluster (found over TCP from the configured members). Either keeps
+ * metrics (Vert.x's own and the JVM's, plus ours: {@link ServerMetrics}) for Prometheus.
  */
 public final class ServerVertx {
   private ServerVertx() {
   }
 
   public static Future<Vertx> create(ClusterOptions cluster) {
-    VertxOptions options = new VertxOptions().setPreferNativeTransport(true);
+    VertxOptions options = new VertxOptions().setPreferNativeTransport(true)
+        .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
+            .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
     if (!cluster.enabled()) {
-      return Future.succeededFuture(Vertx.vertx(options));
+      return Future.succeededFuture(Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory()).build());
     }
     options.getEventBusOptions().setHost(cluster.host()).setPort(cluster.eventBusPort());
-    return Vertx.builder().with(options).withClusterManager(new HazelcastClusterManager(hazelcastConfig(cluster)))
+    return Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory())
+        .withClusterManager(new HazelcastClusterManager(hazelcastConfig(cluster)))
         .buildClustered();
   }
 

@@ -2,6 +2,8 @@ package io.ttvertx.db;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
+import io.micrometer.core.instrument.Timer;
+import io.ttvertx.ServerMetrics;
 import io.ttvertx.ThrottledLog;
 import io.ttvertx.bus.Addresses;
 import io.ttvertx.bus.DbBatch;
@@ -23,6 +25,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -120,6 +123,7 @@ public class DbProxyVerticle extends VerticleBase {
         answerLater(replyTo, out -> DbBatch.appendFailure(out, request.requestId(), "db proxy has no command " + command));
         return;
       }
+      long startedAt = System.nanoTime();
       try {
         answer = handler.answer(request.body().getBytes());
       } catch (InvalidProtocolBufferException e) {
@@ -132,6 +136,7 @@ public class DbProxyVerticle extends VerticleBase {
         return;
       }
       answer.onComplete(ar -> {
+        commandTimer(command, ar.succeeded()).record(System.nanoTime() - startedAt, TimeUnit.NANOSECONDS);
         if (ar.succeeded()) {
           byte[] response = ar.result().toByteArray();
           answerLater(replyTo, out -> DbBatch.appendAnswer(out, request.requestId(), response));
@@ -143,6 +148,13 @@ public class DbProxyVerticle extends VerticleBase {
         }
       });
     });
+  }
+
+  /** How long the store took per command (TeamTalk's command id in hex) and outcome. */
+  private Timer commandTimer(int command, boolean succeeded) {
+    return Timer.builder("tt_db_command_seconds").description("Time the db proxy took to answer, by command")
+        .tag("command", "0x" + Integer.toHexString(command)).tag("outcome", succeeded ? "ok" : "failed")
+        .register(ServerMetrics.registry());
   }
 
   private void answerLater(String replyTo, Consumer<Buffer> append) {

@@ -25,6 +25,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +44,8 @@ import java.util.stream.Collectors;
  * request and answer JSON, for its PHP panel and scripts. Unlike TeamTalk it checks what it was sent:
  * the {@code app_key} must be a configured one, {@code req_user_id} 0 acts as the administration and any
  * other must be a user, to whom the group rules apply as to a client; members hear of a change over
- * their connections as when a client makes it.
+ * their connections as when a client makes it. {@code GET /metrics} is the node's metrics in
+ * Prometheus's format.
  */
 public class HttpMsgVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(HttpMsgVerticle.class);
@@ -82,6 +84,7 @@ public class HttpMsgVerticle extends VerticleBase {
     router.route("/query/*").handler(BodyHandler.create(false).setBodyLimit(options.maxBodyBytes()));
     router.route("/query/CreateGroup").handler(ctx -> answer(ctx, this::createGroup));
     router.route("/query/ChangeMembers").handler(ctx -> answer(ctx, this::changeMembers));
+    router.get("/metrics").handler(PrometheusScrapingHandler.create());
     router.route().handler(ctx -> refuse(ctx, new Refused(404, HttpMsgAnswers.UNKNOWN_INTERFACE,
         "no interface " + ctx.request().path() + " (there are /query/CreateGroup and /query/ChangeMembers)")));
     router.route().failureHandler(ctx -> refuse(ctx, ctx.statusCode() == 413

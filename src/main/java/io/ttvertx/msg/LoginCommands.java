@@ -76,6 +76,7 @@ final class LoginCommands extends CommandHandlers {
   }
 
   private void refuse(MsgConnection connection, Pdu pdu, ResultType result, String text) {
+    server.metrics().loginRefused(result.name().replace("REFUSE_REASON_", ""));
     IMLogin.IMLoginRes response = IMLogin.IMLoginRes.newBuilder()
         .setServerTime(server.nowSeconds())
         .setResultCode(result)

@@ -35,6 +35,8 @@ final class MessageCommands extends CommandHandlers {
     IMMessage.IMMsgData message = pdu.parse(IMMessage.IMMsgData.parser());
     boolean group = message.getMsgType() == MsgType.MSG_TYPE_GROUP_TEXT
         || message.getMsgType() == MsgType.MSG_TYPE_GROUP_AUDIO;
+    String type = metricType(message.getMsgType());
+    server.metrics().messageReceived(type);
     // the sender and time are the server's, and the store assigns the id (TeamTalk ignores the client's)
     IMMessage.IMMsgData toStore = message.toBuilder()
         .setFromUserId(connection.userId())
@@ -43,6 +45,7 @@ final class MessageCommands extends CommandHandlers {
         .clearAttachData()
         .build();
     ask(connection, pdu, MessageCmdID.CID_MSG_DATA_VALUE, toStore, Order.MESSAGE).onSuccess(answer -> {
+      server.metrics().messageStored(type);
       if (group) {
         TTInternal.StoredGroupMsg stored = parseAnswer(TTInternal.StoredGroupMsg.parser(), answer);
         acknowledge(connection, pdu, stored.getMsg(), SessionType.SESSION_TYPE_GROUP);
@@ -67,6 +70,11 @@ final class MessageCommands extends CommandHandlers {
   private void askForPush(String kind, Buffer stored) {
     server.eventBus().send(Addresses.PUSH_MESSAGE, stored,
         new DeliveryOptions().addHeader(Addresses.PUSH_KIND, kind));
+  }
+
+  /** "single_text", "group_audio"...; "unknown" for a type no client sends. */
+  private static String metricType(MsgType type) {
+    return type == null ? "unknown" : type.name().replace("MSG_TYPE_", "").toLowerCase(java.util.Locale.ROOT);
   }
 
   private static void acknowledge(MsgConnection connection, Pdu pdu, IMMessage.IMMsgData stored, SessionType type) {

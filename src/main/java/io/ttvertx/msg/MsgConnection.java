@@ -215,8 +215,10 @@ final class MsgConnection {
     }
     State previous = state;
     state = State.CLOSED;
+    server.metrics().closed(reason);
     if (previous == State.ONLINE) {
       log.info("connection {} from {} (user {}, client type {}) closed: {}", id, remote, userId, clientType, reason);
+      server.metrics().loggedOut(clientType);
       server.route().offline(userId, id);
     } else {
       log.info("connection {} from {} closed before login: {}", id, remote, reason);
@@ -255,6 +257,7 @@ final class MsgConnection {
     this.userId = userId;
     this.clientType = clientType;
     this.state = State.ONLINE;
+    server.metrics().loggedIn(clientType);
   }
 
   long id() { return id; }

@@ -75,6 +75,7 @@ public class MsgVerticle extends VerticleBase {
   private DbClient db;
   private RouteClient route;
   private FileServerClient fileServers;
+  private MsgMetrics metrics;
   private CommandDispatcher commands;
   private long sweepTimer;
   private long loadTimer;
@@ -93,6 +94,7 @@ public class MsgVerticle extends VerticleBase {
     db = new DbClient(vertx, context, Addresses.msgInstanceDbAnswers(instanceId), options.busTimeoutMs());
     route = new RouteClient(vertx.eventBus(), address, options.busTimeoutMs());
     fileServers = new FileServerClient(vertx.eventBus(), options.busTimeoutMs());
+    metrics = new MsgMetrics(instanceId.substring(0, 8), () -> pendingRequests);
     commands = new CommandDispatcher(this);
     consumer = vertx.eventBus().consumer(address, this::handleBusMessage);
     loadRequestConsumer = vertx.eventBus().consumer(Addresses.MSG_LOAD_REQUEST, message -> publishLoad());
@@ -124,6 +126,7 @@ public class MsgVerticle extends VerticleBase {
       connection.close("server stopping");
     }
     vertx.eventBus().publish(Addresses.MSG_LOAD, loadReport().put("gone", true));
+    metrics.close();
     return Future.all(server.close(), consumer.unregister(), loadRequestConsumer.unregister(),
         broadcastConsumer.unregister(), db.stop());
   }
@@ -294,6 +297,7 @@ public class MsgVerticle extends VerticleBase {
   RouteClient route() { return route; }
   EventBus eventBus() { return vertx.eventBus(); }
   FileServerClient fileServers() { return fileServers; }
+  MsgMetrics metrics() { return metrics; }
   /** Where the failures of clients' requests are logged, a flood of one reason as one line. */
   ThrottledLog failureLog() { return failureLog; }
   CommandDispatcher commands() { return commands; }

@@ -2,6 +2,9 @@ package io.ttvertx.push;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.ttvertx.ThrottledLog;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Meter;
+import io.ttvertx.ServerMetrics;
 import io.ttvertx.bus.Addresses;
 import io.ttvertx.config.PushOptions;
 import io.ttvertx.config.ServerOptions;
@@ -31,6 +34,8 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.function.ToDoubleFunction;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.IntFunction;
@@ -59,6 +64,7 @@ public class PushVerticle extends VerticleBase {
   private EventBus bus;
   private MessageConsumer<Buffer> consumer;
   private final List<PushProvider> started = new ArrayList<>();
+  private final List<Meter> meters = new ArrayList<>();
   private final ThrottledLog lookupFailures = new ThrottledLog(log, LOOKUP_FAILURE_LOG_MS);
   private long messages;
   private long skippedOnline;
@@ -89,6 +95,7 @@ public class PushVerticle extends VerticleBase {
     }
     alerts = new AlertText(new MessageCipher(config().getString("aesKey", ServerOptions.DEFAULT_AES_KEY)), options);
     queue = new PushQueue(vertx, options, providers, this::forgetToken);
+    registerMetrics();
     Set<PushProvider> distinct = Collections.newSetFromMap(new IdentityHashMap<>());
     distinct.add(providers.apply(DeviceStore.CLIENT_TYPE_IOS));
     distinct.add(providers.apply(DeviceStore.CLIENT_TYPE_ANDROID));
@@ -111,8 +118,20 @@ public class PushVerticle extends VerticleBase {
     });
   }
 
+  /** tt_push_total by outcome, read from the queue's running totals. */
+  private void registerMetrics() {
+    PushQueue.Counters totals = queue.counters();
+    Map<String, ToDoubleFunction<PushQueue.Counters>> outcomes = Map.of("sent", c -> c.sent, "retried", c -> c.retried,
+        "dropped", c -> c.dropped, "gone", c -> c.gone, "refused", c -> c.refused, "failed", c -> c.failed);
+    String instance = Integer.toHexString(System.identityHashCode(this));
+    outcomes.forEach((outcome, read) -> meters.add(FunctionCounter.builder("tt_push_total", totals, read)
+        .description("Pushes by outcome").tag("outcome", outcome).tag("instance", instance)
+        .register(ServerMetrics.registry())));
+  }
+
   @Override
   public Future<?> stop() {
+    meters.forEach(ServerMetrics.registry()::remove);
     if (queue != null) {
       queue.close();
     }

@@ -105,6 +105,11 @@ final class OnlineTable {
     return byUser.getOrDefault(userId, List.of());
   }
 
+  /** Users online in the cluster (read by the metrics from another thread: a moment's count). */
+  int userCount() {
+    return byUser.size();
+  }
+
   boolean isOnline(int userId) {
     return byUser.containsKey(userId);
   }

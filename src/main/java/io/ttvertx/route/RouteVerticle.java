@@ -1,5 +1,7 @@
 package io.ttvertx.route;
 
+import io.micrometer.core.instrument.Gauge;
+import io.ttvertx.ServerMetrics;
 import io.ttvertx.bus.Addresses;
 import io.ttvertx.protocol.ClientTypes;
 import io.ttvertx.protocol.Pdu;
@@ -46,6 +48,7 @@ import java.util.UUID;
  * {@code peerTimeoutMs} is taken as gone with all its logins.
  */
 public class RouteVerticle extends VerticleBase {
+  private Gauge onlineUsersGauge;
   private static final Logger log = LoggerFactory.getLogger(RouteVerticle.class);
   /** Config key: how long a silent node keeps its logins in the table. */
   public static final String PEER_TIMEOUT_MS = "peerTimeoutMs";
@@ -92,6 +95,9 @@ public class RouteVerticle extends VerticleBase {
         .compose(v -> bus.<String>consumer(Addresses.ROUTE_SNAPSHOT, message -> message.reply(
             new JsonObject().put("node", node).put("logins", online.toJson()))).completion())
         .onSuccess(v -> {
+          onlineUsersGauge = Gauge.builder("tt_route_online_users", online, OnlineTable::userCount)
+              .description("Users online in the whole cluster, as this node's route knows them")
+              .register(ServerMetrics.registry());
           bus.publish(Addresses.ROUTE_ALIVE, node);
           vertx.setPeriodic(ALIVE_INTERVAL_MS, id -> {
             bus.publish(Addresses.ROUTE_ALIVE, node);
@@ -109,6 +115,14 @@ public class RouteVerticle extends VerticleBase {
       }
     }
     message.reply(withMobile);
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (onlineUsersGauge != null) {
+      ServerMetrics.registry().remove(onlineUsersGauge);
+    }
+    return Future.succeededFuture();
   }
 
   /** A route that starts while others run takes their table; the first one starts empty. */
