@@ -68,6 +68,7 @@ public class DbProxyVerticle extends VerticleBase {
     new MessageAnswers(store, store, audioPlaceholder).register(commands);
     new GroupAnswers(store).register(commands);
     new FileAnswers(store).register(commands);
+    new AdminAnswers(store, store, options.type()).register(commands);
     return store.start().compose(v -> {
       address = Addresses.dbInstance(UUID.randomUUID().toString());
       consumer = vertx.eventBus().consumer(Addresses.DB, this::handle);
