@@ -9,6 +9,7 @@ import io.ttvertx.proto.IMLogin;
 import io.ttvertx.support.ServerTestBase;
 import io.ttvertx.support.TestServer;
 import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
@@ -158,6 +159,23 @@ class AdminApiTest extends ServerTestBase {
     HttpResponse<Buffer> document = await(http().get(port, "127.0.0.1", "/api/v1/openapi.yaml").send());
     assertThat(document.statusCode()).isEqualTo(200);
     assertThat(document.bodyAsString()).contains("openapi: 3.1.0").contains("operationId: createUser");
+  }
+
+  @Test
+  void healthIsDownWhenNoDbProxyAndNoRouteAnswer() {
+    Vertx alone = Vertx.vertx();
+    int alonePort = TestServer.freePort();
+    try {
+      await(alone.deployVerticle(HttpMsgVerticle.class.getName(), new DeploymentOptions()
+          .setConfig(new JsonObject().put("host", "127.0.0.1").put("port", alonePort))));
+      JsonObject health = expect(await(http().get(alonePort, "127.0.0.1", "/health").send()), 503);
+      assertThat(health.getString("status")).isEqualTo("DOWN");
+      assertThat(health.getJsonArray("checks").stream().map(JsonObject.class::cast)
+          .filter(check -> "DOWN".equals(check.getString("status"))).map(check -> check.getString("id")))
+          .containsExactlyInAnyOrder("db", "route");
+    } finally {
+      await(alone.close());
+    }
   }
 
   @Test
