@@ -11,6 +11,7 @@ import io.ttvertx.store.NewUser;
 import io.ttvertx.store.Store;
 import io.ttvertx.store.Stores;
 import io.ttvertx.support.TestServer;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -40,49 +41,51 @@ class ClusterAdminApiTest {
   static final String API_KEY = "cluster-key";
   static final int HAZELCAST_PORT = 16301;
 
-  private static final List<Vertx> nodes = new ArrayList<>();
-  private static final List<ServerDeployer> deployers = new ArrayList<>();
-  private static final List<Integer> msgPorts = new ArrayList<>();
+  /** One node: its Vert.x, what it deployed, its msg port. */
+  private record Node(Vertx vertx, ServerDeployer deployer, int msgPort) {
+    Future<Void> stop() {
+      return deployer.undeploy().eventually(vertx::close);
+    }
+  }
+
+  private static final List<Node> nodes = new ArrayList<>();
   private static int httpPort;
   private static WebClient http;
   private final List<TeamTalkClient> clients = new ArrayList<>();
 
   @BeforeAll
   static void startNodes() throws Exception {
-    JsonObject storeConfig = new JsonObject().put("type", StoreOptions.EMBEDDED).put("embedded",
+    JsonObject store = new JsonObject().put("type", StoreOptions.EMBEDDED).put("embedded",
         new JsonObject().put("path", Files.createTempDirectory("tt-cluster-admin").resolve("teamtalk").toString()));
-    Vertx setup = Vertx.vertx();
-    Store store = Stores.create(setup, StoreOptions.fromJson(storeConfig));
-    await(store.start());
-    await(store.addUser(new NewUser("roamer", PASSWORD, "Roamer", "Dev")));
-    await(store.close());
-    await(setup.close());
+    createUser(store);
     httpPort = TestServer.freePort();
-    startNode(storeConfig, true);
-    startNode(storeConfig, false);
-    http = WebClient.create(nodes.get(0));
+    JsonObject withAdminApi = new JsonObject().put("db", new JsonObject()).put("httpMsg", new JsonObject()
+        .put("host", "127.0.0.1").put("port", httpPort).put("apiKeys", new JsonArray().add(API_KEY)));
+    nodes.add(await(startNode(store, withAdminApi)));
+    nodes.add(await(startNode(store, new JsonObject())));
+    http = WebClient.create(nodes.get(0).vertx());
   }
 
-  private static void startNode(JsonObject storeConfig, boolean first) {
+  private static void createUser(JsonObject storeConfig) {
+    Vertx setup = Vertx.vertx();
+    Store store = Stores.create(setup, StoreOptions.fromJson(storeConfig));
+    await(store.start().compose(v -> store.addUser(new NewUser("roamer", PASSWORD, "Roamer", "Dev")))
+        .eventually(store::close).eventually(setup::close));
+  }
+
+  /** A clustered node with a msg server and a route, and the roles in {@code roles}. */
+  private static Future<Node> startNode(JsonObject storeConfig, JsonObject roles) {
     int msgPort = TestServer.freePort();
-    JsonObject config = new JsonObject()
+    ServerOptions options = ServerOptions.read(roles.copy()
         .put("cluster", new JsonObject().put("host", "127.0.0.1").put("hazelcastPort", HAZELCAST_PORT)
             .put("members", new JsonArray().add("127.0.0.1")))
         .put("msg", new JsonObject().put("host", "127.0.0.1").put("port", msgPort).put("priorIp", "127.0.0.1"))
         .put("route", new JsonObject())
-        .put("store", storeConfig);
-    if (first) {
-      config.put("db", new JsonObject());
-      config.put("httpMsg", new JsonObject().put("host", "127.0.0.1").put("port", httpPort)
-          .put("apiKeys", new JsonArray().add(API_KEY)));
-    }
-    ServerOptions options = ServerOptions.read(config, Map.of());
-    Vertx vertx = await(ServerVertx.create(options.cluster()));
-    ServerDeployer deployer = new ServerDeployer(vertx, options);
-    await(deployer.deploy());
-    nodes.add(vertx);
-    deployers.add(deployer);
-    msgPorts.add(msgPort);
+        .put("store", storeConfig), Map.of());
+    return ServerVertx.create(options.cluster()).compose(vertx -> {
+      ServerDeployer deployer = new ServerDeployer(vertx, options);
+      return deployer.deploy().map(done -> new Node(vertx, deployer, msgPort));
+    });
   }
 
   @AfterAll
@@ -90,9 +93,9 @@ class ClusterAdminApiTest {
     if (http != null) {
       http.close();
     }
-    for (int i = nodes.size() - 1; i >= 0; i--) {
-      await(deployers.get(i).undeploy());
-      await(nodes.get(i).close());
+    // the node with the db proxy stops last
+    while (!nodes.isEmpty()) {
+      await(nodes.remove(nodes.size() - 1).stop());
     }
   }
 
@@ -103,7 +106,7 @@ class ClusterAdminApiTest {
   }
 
   private TeamTalkClient connect(int node) {
-    TeamTalkClient client = await(TeamTalkClient.connect(nodes.get(0), "127.0.0.1", msgPorts.get(node)));
+    TeamTalkClient client = await(TeamTalkClient.connect(nodes.get(0).vertx(), "127.0.0.1", nodes.get(node).msgPort()));
     clients.add(client);
     return client;
   }
