@@ -9,7 +9,8 @@ import java.util.Map;
 /**
  * The "httpMsg" section: TeamTalk's http_msg_server, the HTTP API its PHP panel and scripts use to
  * create groups and change their members. Every request must carry one of {@link #appKeys()}; with
- * none configured every request is refused.
+ * none configured every request is refused. The same server serves the admin API under /api/v1,
+ * whose requests must carry one of {@link #apiKeys()} as a bearer token.
  */
 public final class HttpMsgOptions {
   /** TeamTalk's http_msg_server ListenPort. */

@@ -29,7 +29,7 @@ import java.util.function.Consumer;
  * The only role that touches storage. It answers TeamTalk request messages (protobuf bytes in a
  * {@link DbBatch} on {@link Addresses#DB} or its own address) with TeamTalk response messages, like
  * TeamTalk's db_proxy_server: one command table, filled by an answers class per domain (login, buddy
- * list, messages, groups, offline files), each given only the part of the store it uses. Callers (msg) have already
+ * list, messages, groups, offline files, administration), each given only the part of the store it uses. Callers (msg) have already
  * replaced every user id with the logged-in user's, so a user can only ever read and change their own
  * sessions.
  */

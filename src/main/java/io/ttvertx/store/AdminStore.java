@@ -4,7 +4,7 @@ import io.vertx.core.Future;
 
 import java.util.List;
 
-/** Administration (the CLI): creating users and departments, listing them. */
+/** Administration (the CLI, and the admin API through the db proxy): users and departments. */
 public interface AdminStore {
 
   /** Creates a user; fails with {@link StoreException} when the name is taken or the department unknown. */

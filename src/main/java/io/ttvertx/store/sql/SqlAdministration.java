@@ -22,7 +22,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Creates users (with TeamTalk's password hashing) and departments for the administration commands. */
+/**
+ * Users (with TeamTalk's password hashing) and departments for the administration commands and the
+ * admin API: created, changed, disabled, searched; departments moved without cycles and deleted when empty.
+ */
 public final class SqlAdministration implements AdminStore {
   static final String DEFAULT_DEPARTMENT = "Default";
   /** IMUser.name is varchar(32), IMDepart.departName varchar(64). */
@@ -102,6 +105,9 @@ public final class SqlAdministration implements AdminStore {
   public Future<UserRecord> createUser(String name, String plainPassword, UserProfile profile) {
     if (name == null || name.isBlank() || name.length() > MAX_USER_NAME) {
       return Future.failedFuture(new AdminRefusal(Kind.INVALID, "a user name has 1 to " + MAX_USER_NAME + " characters"));
+    }
+    if (plainPassword == null || plainPassword.isEmpty()) {
+      return Future.failedFuture(new AdminRefusal(Kind.INVALID, "user '" + name + "' has no password"));
     }
     if (profile.departId() == null) {
       return Future.failedFuture(new AdminRefusal(Kind.INVALID, "a user needs a department"));
