@@ -77,10 +77,10 @@ class OnlineTableTest {
   @Test
   void removingAUserTakesEveryConnectionAndTheCountsFollow() {
     OnlineTable table = new OnlineTable();
-    table.add(1, login("a", 1, PC, 1_000));
-    table.add(1, login("b", 2, ANDROID, 1_000));
-    table.add(2, login("a", 3, MAC, 1_000));
-    table.add(3, login("b", 4, ANDROID, 1_000));
+    Map.of(1, List.of(login("a", 1, PC, 1_000), login("b", 2, ANDROID, 1_000)),
+            2, List.of(login("a", 3, MAC, 1_000)),
+            3, List.of(login("b", 4, ANDROID, 1_000)))
+        .forEach((user, logins) -> logins.forEach(endpoint -> table.add(user, endpoint)));
     assertThat(table.countsByNode()).isEqualTo(Map.of("a", Map.of(PC, 1, MAC, 1), "b", Map.of(ANDROID, 2)));
     assertThat(table.users()).containsExactly(1, 2, 3);
 
