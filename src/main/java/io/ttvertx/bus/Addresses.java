@@ -46,6 +46,16 @@ public final class Addresses {
   public static final String ROUTE_HAS_PC = "tt.route.hasPc";
   /** route: JSON {user, reason}: kick every PC connection of that user. Reply JSON {kicked}. */
   public static final String ROUTE_KICK_PC = "tt.route.kickPc";
+  /**
+   * route: JSON {user, reason}: kick every connection of that user, on every node (the administration
+   * disabling or kicking a user). Reply JSON {kicked}: how many connections were online.
+   */
+  public static final String ROUTE_KICK_USER = "tt.route.kickUser";
+  /**
+   * route: JSON {offset, limit}; reply JSON {connections, users, nodes: [{node, connections, clientTypes:
+   * {type: count}}], online: [{user, connections: [{node, clientType, since}]}] (that page, by user id)}.
+   */
+  public static final String ROUTE_PRESENCE = "tt.route.presence";
 
   /**
    * route -> every route (published): a change of the online table made on the sender's node, JSON

@@ -9,7 +9,8 @@ import java.util.Map;
 /**
  * The "httpMsg" section: TeamTalk's http_msg_server, the HTTP API its PHP panel and scripts use to
  * create groups and change their members. Every request must carry one of {@link #appKeys()}; with
- * none configured every request is refused.
+ * none configured every request is refused. The same server serves the admin API under /api/v1,
+ * whose requests must carry one of {@link #apiKeys()} as a bearer token.
  */
 public final class HttpMsgOptions {
   /** TeamTalk's http_msg_server ListenPort. */
@@ -21,6 +22,7 @@ public final class HttpMsgOptions {
   private String host = "0.0.0.0";
   private int port = DEFAULT_PORT;
   private List<String> appKeys = List.of();
+  private List<String> apiKeys = List.of();
   private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
   private int busTimeoutMs = MsgOptions.DEFAULT_BUS_TIMEOUT_MS;
 
@@ -34,6 +36,7 @@ public final class HttpMsgOptions {
     o.host = section.string("host", "TT_HTTP_HOST", "0.0.0.0");
     o.port = section.port("port", "TT_HTTP_PORT", DEFAULT_PORT);
     o.appKeys = section.list("appKeys", "TT_HTTP_APP_KEYS");
+    o.apiKeys = section.list("apiKeys", "TT_HTTP_API_KEYS");
     o.maxBodyBytes = section.positive("maxBodyBytes", null, DEFAULT_MAX_BODY_BYTES);
     o.busTimeoutMs = section.positive("busTimeoutMs", null, MsgOptions.DEFAULT_BUS_TIMEOUT_MS);
     return o;
@@ -45,7 +48,8 @@ public final class HttpMsgOptions {
 
   public JsonObject toJson() {
     return new JsonObject().put("instances", instances).put("host", host).put("port", port)
-        .put("appKeys", new JsonArray(appKeys)).put("maxBodyBytes", maxBodyBytes).put("busTimeoutMs", busTimeoutMs);
+        .put("appKeys", new JsonArray(appKeys))
+        .put("apiKeys", new JsonArray(apiKeys)).put("maxBodyBytes", maxBodyBytes).put("busTimeoutMs", busTimeoutMs);
   }
 
   public int instances() { return instances; }
@@ -53,6 +57,8 @@ public final class HttpMsgOptions {
   public int port() { return port; }
   /** The keys a request's {@code app_key} must be one of (TeamTalk's PHP panel sends "asdfasdf"). */
   public List<String> appKeys() { return appKeys; }
+  /** The bearer keys of the admin API under /api/v1 (none: every request is refused). */
+  public List<String> apiKeys() { return apiKeys; }
   public int maxBodyBytes() { return maxBodyBytes; }
   public int busTimeoutMs() { return busTimeoutMs; }
 }

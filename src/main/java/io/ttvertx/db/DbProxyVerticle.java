@@ -32,9 +32,9 @@ import java.util.function.Consumer;
  * The only role that touches storage. It answers TeamTalk request messages (protobuf bytes in a
  * {@link DbBatch} on {@link Addresses#DB} or its own address) with TeamTalk response messages, like
  * TeamTalk's db_proxy_server: one command table, filled by an answers class per domain (login, buddy
- * list, messages, groups, offline files), each given only the part of the store it uses. Callers (msg)
- * have already replaced every user id with the logged-in user's, so a user can only ever read and
- * change their own sessions.
+ * list, messages, groups, offline files, administration), each given only the part of the store it
+ * uses. Callers (msg) have already replaced every user id with the logged-in user's, so a user can
+ * only ever read and change their own sessions.
  */
 public class DbProxyVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(DbProxyVerticle.class);
@@ -73,6 +73,7 @@ public class DbProxyVerticle extends VerticleBase {
     new GroupAnswers(store).register(commands);
     new FileAnswers(store).register(commands);
     pushAnswers = new PushAnswers(store, store, store, store);
+    new AdminAnswers(store, store, options.type()).register(commands);
     return store.start().compose(v -> {
       address = Addresses.dbInstance(UUID.randomUUID().toString());
       consumer = vertx.eventBus().consumer(Addresses.DB, this::handle);

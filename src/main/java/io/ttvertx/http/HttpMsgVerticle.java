@@ -29,8 +29,6 @@ import io.vertx.micrometer.PrometheusScrapingHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -44,8 +42,9 @@ import java.util.stream.Collectors;
  * request and answer JSON, for its PHP panel and scripts. Unlike TeamTalk it checks what it was sent:
  * the {@code app_key} must be a configured one, {@code req_user_id} 0 acts as the administration and any
  * other must be a user, to whom the group rules apply as to a client; members hear of a change over
- * their connections as when a client makes it. {@code GET /metrics} is the node's metrics in
- * Prometheus's format.
+ * their connections as when a client makes it. The same server serves the admin API under
+ * {@code /api/v1} and {@code /health} ({@link AdminApi}),
+ * and {@code GET /metrics} the node's metrics in Prometheus's format.
  */
 public class HttpMsgVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(HttpMsgVerticle.class);
@@ -71,16 +70,36 @@ public class HttpMsgVerticle extends VerticleBase {
   }
 
   private HttpMsgOptions options;
-  private List<byte[]> appKeys;
+  private ApiKeys appKeys;
   private DbClient db;
   private HttpServer server;
 
   @Override
   public Future<?> start() {
     options = HttpMsgOptions.fromJson(config());
-    appKeys = options.appKeys().stream().map(key -> key.getBytes(StandardCharsets.UTF_8)).toList();
+    appKeys = new ApiKeys(options.appKeys());
     db = new DbClient(vertx, context, "tt.http.instance." + UUID.randomUUID() + ".db", options.busTimeoutMs());
+    return db.start()
+        .compose(v -> AdminApi.load(vertx, options, db))
+        .compose(adminApi -> {
+          server = vertx.createHttpServer().requestHandler(router(adminApi));
+          return server.listen(options.port(), options.host()).onSuccess(s -> {
+            log.info("http_msg listening on {}:{} (/query/CreateGroup, /query/ChangeMembers; {} app keys;"
+                + " admin API {}/ with {} API keys; /health)", options.host(), s.actualPort(), appKeys.size(),
+                AdminApi.BASE_PATH, adminApi.keyCount());
+            if (appKeys.isEmpty()) {
+              log.warn("http_msg has no app keys (httpMsg.appKeys, TT_HTTP_APP_KEYS): it refuses every request");
+            }
+            if (adminApi.keyCount() == 0) {
+              log.warn("http_msg has no API keys (httpMsg.apiKeys, TT_HTTP_API_KEYS): the admin API refuses every request");
+            }
+          });
+        });
+  }
+
+  private Router router(AdminApi adminApi) {
     Router router = Router.router(vertx);
+    adminApi.mount(router);
     router.route("/query/*").handler(BodyHandler.create(false).setBodyLimit(options.maxBodyBytes()));
     router.route("/query/CreateGroup").handler(ctx -> answer(ctx, this::createGroup));
     router.route("/query/ChangeMembers").handler(ctx -> answer(ctx, this::changeMembers));
@@ -90,21 +109,12 @@ public class HttpMsgVerticle extends VerticleBase {
     router.route().failureHandler(ctx -> refuse(ctx, ctx.statusCode() == 413
         ? new Refused(413, HttpMsgAnswers.BAD_PARAMETER, "body over " + options.maxBodyBytes() + " bytes")
         : new Refused(400, HttpMsgAnswers.BAD_PARAMETER, "unreadable request")));
-    server = vertx.createHttpServer().requestHandler(router);
-    return db.start()
-        .compose(v -> server.listen(options.port(), options.host()))
-        .onSuccess(s -> {
-          log.info("http_msg listening on {}:{} (/query/CreateGroup, /query/ChangeMembers; {} app keys)",
-              options.host(), s.actualPort(), appKeys.size());
-          if (appKeys.isEmpty()) {
-            log.warn("http_msg has no app keys (httpMsg.appKeys, TT_HTTP_APP_KEYS): it refuses every request");
-          }
-        });
+    return router;
   }
 
   @Override
   public Future<?> stop() {
-    return Future.all(server.close(), db.stop());
+    return Future.all(server == null ? Future.succeededFuture() : server.close(), db.stop());
   }
 
   private void answer(RoutingContext ctx, BiFunction<RoutingContext, Query, Future<JsonObject>> handler) {
@@ -142,7 +152,7 @@ public class HttpMsgVerticle extends VerticleBase {
       return Future.failedFuture(new Refused(403, HttpMsgAnswers.BAD_APP_KEY,
           "no app keys are configured (httpMsg.appKeys): every request is refused"));
     }
-    if (!(body.getValue("app_key") instanceof String key) || !knownAppKey(key)) {
+    if (!(body.getValue("app_key") instanceof String key) || !appKeys.knows(key)) {
       return Future.failedFuture(new Refused(401, HttpMsgAnswers.BAD_APP_KEY, "unknown app_key"));
     }
     int actor = nonNegativeInt(body, "req_user_id");
@@ -155,16 +165,6 @@ public class HttpMsgVerticle extends VerticleBase {
         .compose(users -> users.getUserInfoListList().stream().anyMatch(user -> user.getUserId() == actor)
             ? Future.succeededFuture(new Query(actor, checked))
             : Future.failedFuture(new Refused(400, HttpMsgAnswers.BAD_PARAMETER, "req_user_id " + actor + " is no user")));
-  }
-
-  /** Compared in constant time, against every key. */
-  private boolean knownAppKey(String key) {
-    byte[] given = key.getBytes(StandardCharsets.UTF_8);
-    boolean known = false;
-    for (byte[] configured : appKeys) {
-      known |= MessageDigest.isEqual(given, configured);
-    }
-    return known;
   }
 
   /** /query/CreateGroup {group_name, group_type 1|2, group_avatar, user_id_list} -> {group_id}. */

@@ -6,6 +6,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /** Which connections each online user has, on every node. Owned by one route verticle; not thread-safe. */
 final class OnlineTable {
@@ -99,6 +102,26 @@ final class OnlineTable {
       }
     }
     return removed;
+  }
+
+  /** Removes and returns every connection of the user. */
+  List<Endpoint> removeUser(int userId) {
+    List<Endpoint> removed = byUser.remove(userId);
+    return removed == null ? List.of() : removed;
+  }
+
+  /** The online users, by id. */
+  SortedSet<Integer> users() {
+    return new TreeSet<>(byUser.keySet());
+  }
+
+  /** Every login, by node then client type: how many connections. */
+  Map<String, Map<Integer, Integer>> countsByNode() {
+    Map<String, Map<Integer, Integer>> counts = new TreeMap<>();
+    byUser.values().forEach(endpoints -> endpoints.forEach(endpoint -> counts
+        .computeIfAbsent(endpoint.node(), node -> new TreeMap<>())
+        .merge(endpoint.clientType(), 1, Integer::sum)));
+    return counts;
   }
 
   List<Endpoint> endpoints(int userId) {

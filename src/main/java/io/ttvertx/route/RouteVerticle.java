@@ -25,6 +25,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.SortedSet;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -84,6 +85,8 @@ public class RouteVerticle extends VerticleBase {
         bus.<Buffer>consumer(Addresses.ROUTE_BROADCAST, this::handleBroadcast),
         bus.<JsonArray>consumer(Addresses.ROUTE_STATUS, this::handleStatus),
         bus.<JsonObject>consumer(Addresses.ROUTE_KICK_PC, this::handleKickPc),
+        bus.<JsonObject>consumer(Addresses.ROUTE_KICK_USER, this::handleKickUser),
+        bus.<JsonObject>consumer(Addresses.ROUTE_PRESENCE, this::handlePresence),
         bus.<JsonObject>consumer(Addresses.ROUTE_HAS_PC,
             message -> message.reply(new JsonObject().put("pc", online.hasPc(message.body().getInteger("user"))))),
         bus.<JsonArray>consumer(Addresses.ROUTE_MOBILE_ONLINE, this::handleMobileOnline),
@@ -207,6 +210,52 @@ public class RouteVerticle extends VerticleBase {
     }
   }
 
+  /** The administration removes a user: every connection, wherever it is, is kicked. */
+  private void handleKickUser(Message<JsonObject> message) {
+    int userId = message.body().getInteger("user");
+    int reason = message.body().getInteger("reason");
+    boolean hadPc = online.hasPc(userId);
+    List<Endpoint> kicked = online.removeUser(userId);
+    kicked.stream().filter(endpoint -> endpoint.node().equals(node)).forEach(endpoint -> kick(userId, endpoint, reason));
+    message.reply(new JsonObject().put("kicked", kicked.size()));
+    if (!kicked.isEmpty()) {
+      log.info("user {} kicked by the administration from {} connections", userId, kicked.size());
+      bus.publish(Addresses.ROUTE_SYNC, new JsonObject().put("op", "removeUser").put("user", userId)
+          .put("node", node).put("reason", reason));
+      if (hadPc) {
+        broadcastStatus(userId, IMBaseDefine.UserStatType.USER_STATUS_OFFLINE);
+      }
+    }
+  }
+
+  /** Who is online in the whole cluster: counts by node and client type, and one page of the users. */
+  private void handlePresence(Message<JsonObject> message) {
+    int offset = message.body().getInteger("offset", 0);
+    int limit = message.body().getInteger("limit", 0);
+    JsonArray nodes = new JsonArray();
+    int connections = 0;
+    for (Map.Entry<String, Map<Integer, Integer>> entry : online.countsByNode().entrySet()) {
+      JsonObject clientTypes = new JsonObject();
+      int ofNode = 0;
+      for (Map.Entry<Integer, Integer> count : entry.getValue().entrySet()) {
+        clientTypes.put(Integer.toString(count.getKey()), count.getValue());
+        ofNode += count.getValue();
+      }
+      connections += ofNode;
+      nodes.add(new JsonObject().put("node", entry.getKey()).put("connections", ofNode).put("clientTypes", clientTypes));
+    }
+    JsonArray page = new JsonArray();
+    SortedSet<Integer> users = online.users();
+    users.stream().skip(offset).limit(limit).forEach(userId -> {
+      JsonArray ofUser = new JsonArray();
+      online.endpoints(userId).forEach(endpoint -> ofUser.add(new JsonObject().put("node", endpoint.node())
+          .put("clientType", endpoint.clientType()).put("since", endpoint.since())));
+      page.add(new JsonObject().put("user", userId).put("connections", ofUser));
+    });
+    message.reply(new JsonObject().put("connections", connections).put("users", users.size()).put("nodes", nodes)
+        .put("online", page));
+  }
+
   /** Answers a login once the other routes alive have applied it, or after {@link #SYNC_ACK_TIMEOUT_MS}. */
   private void replyWhenApplied(long seq, Message<JsonObject> request) {
     if (peersLastSeen.isEmpty()) {
@@ -251,6 +300,11 @@ public class RouteVerticle extends VerticleBase {
         bus.send(Addresses.routeNode(from), new JsonObject().put("seq", change.getLong("seq")).put("node", node));
       }
       case "remove" -> online.remove(userId, change.getString("address"), change.getLong("conn"));
+      case "removeUser" -> {
+        int reason = change.getInteger("reason");
+        online.removeUser(userId).stream().filter(endpoint -> endpoint.node().equals(node))
+            .forEach(endpoint -> kick(userId, endpoint, reason));
+      }
       case "removePc" -> {
         int reason = change.getInteger("reason");
         online.removePc(userId).stream().filter(endpoint -> endpoint.node().equals(node))

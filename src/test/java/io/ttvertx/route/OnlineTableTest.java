@@ -73,4 +73,21 @@ class OnlineTableTest {
     assertThat(table.endpoints(1)).extracting(Endpoint::node).containsExactly("a");
     assertThat(table.toJson()).hasSize(1);
   }
+
+  @Test
+  void removingAUserTakesEveryConnectionAndTheCountsFollow() {
+    OnlineTable table = new OnlineTable();
+    Map.of(1, List.of(login("a", 1, PC, 1_000), login("b", 2, ANDROID, 1_000)),
+            2, List.of(login("a", 3, MAC, 1_000)),
+            3, List.of(login("b", 4, ANDROID, 1_000)))
+        .forEach((user, logins) -> logins.forEach(endpoint -> table.add(user, endpoint)));
+    assertThat(table.countsByNode()).isEqualTo(Map.of("a", Map.of(PC, 1, MAC, 1), "b", Map.of(ANDROID, 2)));
+    assertThat(table.users()).containsExactly(1, 2, 3);
+
+    assertThat(table.removeUser(1)).extracting(Endpoint::conn).containsExactlyInAnyOrder(1L, 2L);
+    assertThat(table.isOnline(1)).isFalse();
+    assertThat(table.removeUser(1)).isEmpty();
+    assertThat(table.countsByNode()).isEqualTo(Map.of("a", Map.of(MAC, 1), "b", Map.of(ANDROID, 1)));
+    assertThat(table.users()).containsExactly(2, 3);
+  }
 }

@@ -25,6 +25,7 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 import static io.ttvertx.support.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -58,6 +59,12 @@ public abstract class ServerTestBase {
    * with two db proxies sharing it (each msg instance keeps to one of them); {@link #stopServer()} drops it.
    */
   protected static void startServerOnTeamTalkMysql(int redisDatabase, Function<Store, Future<?>> setup) {
+    startServerOnTeamTalkMysql(redisDatabase, UnaryOperator.identity(), setup);
+  }
+
+  /** As {@link #startServerOnTeamTalkMysql(int, Function)}, the configuration first passed through {@code configure}. */
+  protected static void startServerOnTeamTalkMysql(int redisDatabase, UnaryOperator<JsonObject> configure,
+                                                   Function<Store, Future<?>> setup) {
     mysqlSetupVertx = Vertx.vertx();
     try {
       if (Files.exists(MysqlTestDatabase.teamTalkSchemaDump())) {
@@ -70,7 +77,7 @@ public abstract class ServerTestBase {
     } catch (IOException | InterruptedException e) {
       throw new IllegalStateException(e);
     }
-    JsonObject config = TestServer.defaultConfig();
+    JsonObject config = configure.apply(TestServer.defaultConfig());
     config.put("store", mysqlDatabase.storeOptions().toJson());
     config.put("db", new JsonObject().put("instances", 2));
     startServer(config, setup);

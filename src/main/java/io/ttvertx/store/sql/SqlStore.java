@@ -15,6 +15,8 @@ import io.ttvertx.store.Store;
 import io.ttvertx.store.StoreException;
 import io.ttvertx.store.StoredGroupMessage;
 import io.ttvertx.store.UnreadRecord;
+import io.ttvertx.store.UserPage;
+import io.ttvertx.store.UserProfile;
 import io.ttvertx.store.UserRecord;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -411,5 +413,45 @@ public final class SqlStore implements Store {
   @Override
   public Future<DepartmentRecord> addDepartment(String name, int parentId, int priority) {
     return onContext(() -> administration.addDepartment(name, parentId, priority));
+  }
+
+  @Override
+  public Future<UserRecord> createUser(String name, String plainPassword, UserProfile profile) {
+    return onContext(() -> administration.createUser(name, plainPassword, profile));
+  }
+
+  @Override
+  public Future<UserRecord> updateUser(int userId, UserProfile changes) {
+    return onContext(() -> administration.updateUser(userId, changes));
+  }
+
+  @Override
+  public Future<UserRecord> setUserStatus(int userId, int status) {
+    return onContext(() -> administration.setUserStatus(userId, status));
+  }
+
+  @Override
+  public Future<UserRecord> setPassword(int userId, String plainPassword) {
+    return onContext(() -> administration.setPassword(userId, plainPassword));
+  }
+
+  @Override
+  public Future<UserPage> findUsers(String search, int offset, int limit) {
+    return onContext(() -> administration.findUsers(search, offset, limit));
+  }
+
+  @Override
+  public Future<DepartmentRecord> updateDepartment(int departId, String name, Integer parentId, Integer priority) {
+    return onContext(() -> administration.updateDepartment(departId, name, parentId, priority));
+  }
+
+  @Override
+  public Future<DepartmentRecord> deleteDepartment(int departId) {
+    return onContext(() -> administration.deleteDepartment(departId));
+  }
+
+  @Override
+  public Future<List<DepartmentRecord>> listDepartments() {
+    return onContext(administration::listDepartments);
   }
 }
