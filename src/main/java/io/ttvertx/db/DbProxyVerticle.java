@@ -24,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -48,6 +49,10 @@ public class DbProxyVerticle extends VerticleBase {
    */
   public static final String OFFLINE_FILE_RETENTION_DAYS = "offlineFileRetentionDays";
   static final long RETENTION_SWEEP_MS = 3600_000;
+  /** Histogram buckets of tt_db_command_seconds. */
+  private static final Duration[] LATENCY_BUCKETS = {Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(10),
+      Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
+      Duration.ofMillis(1000), Duration.ofMillis(5000)};
   static final long FAILURE_LOG_INTERVAL_MS = 5_000;
 
   private Store store;
@@ -155,6 +160,7 @@ public class DbProxyVerticle extends VerticleBase {
   private Timer commandTimer(int command, boolean succeeded) {
     return Timer.builder("tt_db_command_seconds").description("Time the db proxy took to answer, by command")
         .tag("command", "0x" + Integer.toHexString(command)).tag("outcome", succeeded ? "ok" : "failed")
+        .serviceLevelObjectives(LATENCY_BUCKETS)
         .register(ServerMetrics.registry());
   }
 

@@ -26,13 +26,13 @@ final class MsgMetrics {
 
   MsgMetrics(String instance, IntSupplier pendingDbRequests) {
     gauges.add(Gauge.builder("tt_msg_connections_online", onlinePc, AtomicInteger::get)
-        .description("Logged-in client connections on this node").tag("client", "pc").tag("instance", instance)
+        .description("Logged-in client connections on this node").tag("client", "pc").tag("verticle", instance)
         .register(registry));
     gauges.add(Gauge.builder("tt_msg_connections_online", onlineMobile, AtomicInteger::get)
-        .description("Logged-in client connections on this node").tag("client", "mobile").tag("instance", instance)
+        .description("Logged-in client connections on this node").tag("client", "mobile").tag("verticle", instance)
         .register(registry));
     gauges.add(Gauge.builder("tt_msg_db_requests_waiting", pendingDbRequests, IntSupplier::getAsInt)
-        .description("Requests of this node's clients waiting for the db proxy").tag("instance", instance)
+        .description("Requests of this node's clients waiting for the db proxy").tag("verticle", instance)
         .register(registry));
   }
 

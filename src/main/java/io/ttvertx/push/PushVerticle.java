@@ -125,7 +125,7 @@ public class PushVerticle extends VerticleBase {
         "dropped", c -> c.dropped, "gone", c -> c.gone, "refused", c -> c.refused, "failed", c -> c.failed);
     String instance = Integer.toHexString(System.identityHashCode(this));
     outcomes.forEach((outcome, read) -> meters.add(FunctionCounter.builder("tt_push_total", totals, read)
-        .description("Pushes by outcome").tag("outcome", outcome).tag("instance", instance)
+        .description("Pushes by outcome").tag("outcome", outcome).tag("verticle", instance)
         .register(ServerMetrics.registry())));
   }
 
