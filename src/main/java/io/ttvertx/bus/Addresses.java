@@ -144,6 +144,8 @@ public final class Addresses {
   public static final String EXCEPT_USER = "exceptUser";
   public static final String CLIENT_FILTER = "clients";
   public static final String REASON = "reason";
+  /** On a delivered message: when msg received it from its sender (epoch ms), for the delivery-latency metric. */
+  public static final String RECEIVED_AT = "receivedAt";
 
   // values of ACTION on a msg instance address
   public static final String ACTION_DELIVER = "deliver";

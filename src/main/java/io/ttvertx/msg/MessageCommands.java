@@ -36,6 +36,7 @@ final class MessageCommands extends CommandHandlers {
     boolean group = message.getMsgType() == MsgType.MSG_TYPE_GROUP_TEXT
         || message.getMsgType() == MsgType.MSG_TYPE_GROUP_AUDIO;
     String type = metricType(message.getMsgType());
+    long receivedAt = System.currentTimeMillis();
     server.metrics().messageReceived(type);
     // the sender and time are the server's, and the store assigns the id (TeamTalk ignores the client's)
     IMMessage.IMMsgData toStore = message.toBuilder()
@@ -49,15 +50,16 @@ final class MessageCommands extends CommandHandlers {
       if (group) {
         TTInternal.StoredGroupMsg stored = parseAnswer(TTInternal.StoredGroupMsg.parser(), answer);
         acknowledge(connection, pdu, stored.getMsg(), SessionType.SESSION_TYPE_GROUP);
-        server.route().deliver(stored.getMemberIdListList(),
-            Pdu.encode(ServiceID.SID_MSG_VALUE, MessageCmdID.CID_MSG_DATA_VALUE, 0, stored.getMsg()), connection.id());
+        server.route().deliverMessage(stored.getMemberIdListList(),
+            Pdu.encode(ServiceID.SID_MSG_VALUE, MessageCmdID.CID_MSG_DATA_VALUE, 0, stored.getMsg()), connection.id(),
+            receivedAt);
         askForPush(Addresses.PUSH_KIND_GROUP, answer);
       } else {
         IMMessage.IMMsgData stored = parseAnswer(IMMessage.IMMsgData.parser(), answer);
         acknowledge(connection, pdu, stored, SessionType.SESSION_TYPE_SINGLE);
-        server.route().deliver(List.of(stored.getToSessionId(), connection.userId()),
+        server.route().deliverMessage(List.of(stored.getToSessionId(), connection.userId()),
             new Pdu(Pdu.VERSION, 0, ServiceID.SID_MSG_VALUE, MessageCmdID.CID_MSG_DATA_VALUE, 0, 0, answer).encode(),
-            connection.id());
+            connection.id(), receivedAt);
         askForPush(Addresses.PUSH_KIND_SINGLE, answer);
       }
     });

@@ -4,18 +4,24 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.ttvertx.ServerMetrics;
 import io.ttvertx.protocol.ClientTypes;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
 
 /**
  * What one msg instance counts for /metrics: logins by result, connections online by client kind and
- * closed by reason, messages received and stored by type, requests waiting at the db proxy. Counters
+ * closed by reason, messages received and stored by type, the delivery latency, requests waiting at
+ * the db proxy. Counters
  * are shared by the instances (Micrometer adds them up); gauges are per instance, removed when it stops.
  */
 final class MsgMetrics {
@@ -23,6 +29,15 @@ final class MsgMetrics {
   private final AtomicInteger onlinePc = new AtomicInteger();
   private final AtomicInteger onlineMobile = new AtomicInteger();
   private final List<Meter> gauges = new ArrayList<>();
+  /** The per-message counters by type, looked up once (this instance's event loop alone uses them). */
+  private final Map<String, Counter> received = new HashMap<>();
+  private final Map<String, Counter> stored = new HashMap<>();
+  private final Timer deliveryTimer = Timer.builder("tt_msg_delivery_seconds")
+      .description("From a message's arrival at msg to its copy written to a receiver's connection (across nodes:"
+          + " by their clocks)")
+      .serviceLevelObjectives(Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
+          Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(1000))
+      .register(registry);
 
   MsgMetrics(String instance, IntSupplier pendingDbRequests) {
     gauges.add(Gauge.builder("tt_msg_connections_online", onlinePc, AtomicInteger::get)
@@ -55,11 +70,18 @@ final class MsgMetrics {
   }
 
   void messageReceived(String type) {
-    counter("tt_msg_messages_received_total", "Messages clients sent, by type", "type", type).increment();
+    received.computeIfAbsent(type, t -> counter("tt_msg_messages_received_total", "Messages clients sent, by type",
+        "type", t)).increment();
   }
 
   void messageStored(String type) {
-    counter("tt_msg_messages_stored_total", "Messages stored and acknowledged, by type", "type", type).increment();
+    stored.computeIfAbsent(type, t -> counter("tt_msg_messages_stored_total",
+        "Messages stored and acknowledged, by type", "type", t)).increment();
+  }
+
+  /** A message written to a receiver's connection {@code latencyMs} after msg received it from its sender. */
+  void delivered(long latencyMs) {
+    deliveryTimer.record(Math.max(0, latencyMs), TimeUnit.MILLISECONDS);
   }
 
   void close() {

@@ -163,6 +163,8 @@ public class MsgVerticle extends VerticleBase {
       return;
     }
     Buffer frame = message.body();
+    String receivedAt = headers.get(Addresses.RECEIVED_AT);
+    long latencyMs = receivedAt == null ? -1 : System.currentTimeMillis() - Long.parseLong(receivedAt);
     int start = 0;
     while (start < conns.length()) {
       int end = conns.indexOf(',', start);
@@ -172,6 +174,9 @@ public class MsgVerticle extends VerticleBase {
       MsgConnection connection = connections.get(Long.parseLong(conns, start, end, 10));
       if (connection != null && connection.isOnline()) {
         connection.write(frame);
+        if (latencyMs >= 0) {
+          metrics.delivered(latencyMs);
+        }
       }
       start = end + 1;
     }

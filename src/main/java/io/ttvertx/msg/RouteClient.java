@@ -41,10 +41,20 @@ final class RouteClient {
 
   /** Delivers {@code frame} to every connection of {@code userIds} except connection {@code exceptConn} here. */
   void deliver(Collection<Integer> userIds, Buffer frame, long exceptConn) {
-    bus.send(Addresses.ROUTE_DELIVER, frame, local()
+    bus.send(Addresses.ROUTE_DELIVER, frame, deliveryTo(userIds, exceptConn));
+  }
+
+  /** As {@link #deliver(Collection, Buffer, long)}, for a message msg received at {@code receivedAtMs} (for the latency metric). */
+  void deliverMessage(Collection<Integer> userIds, Buffer frame, long exceptConn, long receivedAtMs) {
+    bus.send(Addresses.ROUTE_DELIVER, frame, deliveryTo(userIds, exceptConn)
+        .addHeader(Addresses.RECEIVED_AT, Long.toString(receivedAtMs)));
+  }
+
+  private DeliveryOptions deliveryTo(Collection<Integer> userIds, long exceptConn) {
+    return local()
         .addHeader(Addresses.TO, userIds.stream().map(String::valueOf).collect(Collectors.joining(",")))
         .addHeader(Addresses.EXCEPT_ADDRESS, instanceAddress)
-        .addHeader(Addresses.EXCEPT_CONN, Long.toString(exceptConn)));
+        .addHeader(Addresses.EXCEPT_CONN, Long.toString(exceptConn));
   }
 
   /** Delivers {@code frame} to the user's own other connections (not {@code exceptConn}). */

@@ -380,7 +380,7 @@ public class RouteVerticle extends VerticleBase {
         }
       }
     }
-    send(connsByAddress, message.body());
+    send(connsByAddress, message.body(), message.headers().get(Addresses.RECEIVED_AT));
   }
 
   private void handleBroadcast(Message<Buffer> message) {
@@ -456,8 +456,19 @@ public class RouteVerticle extends VerticleBase {
   }
 
   private void send(Map<String, StringBuilder> connsByAddress, Buffer frame) {
-    connsByAddress.forEach((address, conns) -> bus.send(address, frame, new DeliveryOptions()
-        .addHeader(Addresses.ACTION, Addresses.ACTION_DELIVER)
-        .addHeader(Addresses.CONNS, conns.toString())));
+    send(connsByAddress, frame, null);
+  }
+
+  /** {@code receivedAt}: when msg received the message (a header passed on for the latency metric), or null. */
+  private void send(Map<String, StringBuilder> connsByAddress, Buffer frame, String receivedAt) {
+    connsByAddress.forEach((address, conns) -> {
+      DeliveryOptions options = new DeliveryOptions()
+          .addHeader(Addresses.ACTION, Addresses.ACTION_DELIVER)
+          .addHeader(Addresses.CONNS, conns.toString());
+      if (receivedAt != null) {
+        options.addHeader(Addresses.RECEIVED_AT, receivedAt);
+      }
+      bus.send(address, frame, options);
+    });
   }
 }

@@ -104,29 +104,36 @@ class MetricsTest {
     TeamTalkClient intruder = client();
     await(intruder.login("bob", "wrong", ClientType.CLIENT_TYPE_ANDROID));
     await(intruder.closed());
-    send(alice, aliceId + 1, "one");
-    send(alice, aliceId + 1, "two");
+    TeamTalkClient bob = client();
+    int bobId = await(bob.login("bob", "secret", ClientType.CLIENT_TYPE_ANDROID)).getUserInfo().getUserId();
+    send(alice, bobId, "one");
+    send(alice, bobId, "two");
+    await(bob.nextPush(MessageCmdID.CID_MSG_DATA_VALUE));
+    await(bob.nextPush(MessageCmdID.CID_MSG_DATA_VALUE));
 
     Map<String, Double> after = scrape();
-    assertThat(sum(after, "tt_msg_logins_total", "result=\"ok\"")).isEqualTo(1);
+    assertThat(sum(after, "tt_msg_logins_total", "result=\"ok\"")).isEqualTo(2);
     assertThat(sum(after, "tt_msg_logins_total", "result=\"db_validate_failed\"")).isEqualTo(1);
     assertThat(sum(after, "tt_msg_connections_online", "client=\"pc\"")).isEqualTo(1);
-    assertThat(sum(after, "tt_msg_connections_online", "client=\"mobile\"")).isZero();
+    assertThat(sum(after, "tt_msg_connections_online", "client=\"mobile\"")).isEqualTo(1);
     assertThat(sum(after, "tt_msg_connections_closed_total", "reason=\"login_refused\"")).isEqualTo(1);
     assertThat(sum(after, "tt_msg_messages_received_total", "type=\"single_text\"")).isEqualTo(2);
     assertThat(sum(after, "tt_msg_messages_stored_total", "type=\"single_text\"")).isEqualTo(2);
-    assertThat(sum(after, "tt_route_online_users")).isEqualTo(1);
+    assertThat(sum(after, "tt_route_online_users")).isEqualTo(2);
+    assertThat(sum(after, "tt_msg_delivery_seconds_count")).isEqualTo(2);
+    assertThat(sum(after, "tt_msg_delivery_seconds_bucket", "le=\"1.0\"")).isEqualTo(2);
     assertThat(sum(after, "tt_db_command_seconds_count", "command=\"0x301\"", "outcome=\"ok\"")).isEqualTo(2);
     // Vert.x's own: the msg port's connections, the bus
     assertThat(sum(after, "vertx_net_server_active_connections")).isPositive();
     assertThat(after.keySet()).anyMatch(key -> key.startsWith("vertx_eventbus_"));
 
     await(alice.close());
+    await(bob.close());
     Map<String, Double> closed = new HashMap<>();
     io.ttvertx.support.Poll.until(java.time.Duration.ofSeconds(10), () -> "alice's connection counted as closed", () -> {
       closed.putAll(scrape());
       return sum(closed, "tt_msg_connections_online") == 0;
     });
-    assertThat(sum(closed, "tt_msg_connections_closed_total", "reason=\"peer\"")).isEqualTo(1);
+    assertThat(sum(closed, "tt_msg_connections_closed_total", "reason=\"peer\"")).isEqualTo(2);
   }
 }
