@@ -86,7 +86,7 @@ public final class Main {
   private static void runServer(ServerOptions options) {
     Vertx vertx;
     try {
-      vertx = ServerVertx.create(options.cluster()).toCompletionStage().toCompletableFuture().get(2, TimeUnit.MINUTES);
+      vertx = ServerVertx.create(options.cluster(), options.metrics()).toCompletionStage().toCompletableFuture().get(2, TimeUnit.MINUTES);
     } catch (Exception e) {
       log.error("could not join the cluster: {}", e.getMessage());
       System.exit(1);

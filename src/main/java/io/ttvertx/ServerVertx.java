@@ -4,9 +4,12 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import io.ttvertx.config.ClusterOptions;
+import io.ttvertx.config.MetricsOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.VertxBuilder;
+import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
@@ -22,17 +25,29 @@ public final class ServerVertx {
   private ServerVertx() {
   }
 
+  /** A node keeping every metric but the event bus's. */
   public static Future<Vertx> create(ClusterOptions cluster) {
-    VertxOptions options = new VertxOptions().setPreferNativeTransport(true)
-        .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
-            .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
+    return create(cluster, new MetricsOptions());
+  }
+
+  public static Future<Vertx> create(ClusterOptions cluster, MetricsOptions metrics) {
+    VertxOptions options = new VertxOptions().setPreferNativeTransport(true);
+    VertxBuilder builder = Vertx.builder();
+    if (metrics.enabled()) {
+      MicrometerMetricsOptions micrometer = new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
+          .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true));
+      if (!metrics.eventBus()) {
+        micrometer.addDisabledMetricsCategory(MetricsDomain.EVENT_BUS);
+      }
+      options.setMetricsOptions(micrometer);
+      builder.withMetrics(new MicrometerMetricsFactory());
+    }
+    builder.with(options);
     if (!cluster.enabled()) {
-      return Future.succeededFuture(Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory()).build());
+      return Future.succeededFuture(builder.build());
     }
     options.getEventBusOptions().setHost(cluster.host()).setPort(cluster.eventBusPort());
-    return Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory())
-        .withClusterManager(new HazelcastClusterManager(hazelcastConfig(cluster)))
-        .buildClustered();
+    return builder.withClusterManager(new HazelcastClusterManager(hazelcastConfig(cluster))).buildClustered();
   }
 
   static Config hazelcastConfig(ClusterOptions cluster) {

@@ -116,9 +116,9 @@ public final class Addresses {
   public static final String MSFS_ANNOUNCE_REQUEST = "tt.msfs.announce.request";
 
   /**
-   * db proxy (JSON, our roles only): the push targets of a message. {from, group (0 for 1:1), users}; reply
-   * {nick, groupName, targets: [{user, clientType, token, nightShield, badge}]}: the users with a device
-   * token who have not shielded the group.
+   * db proxy (JSON): {messages: [{from, group (0 for 1:1), users}]}; reply {results: [{nick, groupName,
+   * targets: [{user, clientType, token, nightShield, badge}]}]}, in order: for each message, the users
+   * with a device token who have not shielded the group.
    */
   public static final String DB_PUSH_TARGETS = "tt.db.push.targets";
   /** db proxy (JSON): {user, token}, a token a push service reported gone; reply {removed}. */

@@ -17,6 +17,7 @@ public final class ServerOptions {
   private final StoreOptions store;
   private final StorageOptions storage;
   private final HttpMsgOptions httpMsg;
+  private final MetricsOptions metrics;
   private final FileOptions file;
   private final ClusterOptions cluster;
   private final MsfsOptions msfs;
@@ -35,6 +36,7 @@ public final class ServerOptions {
     this.store = StoreOptions.read(source, env);
     this.storage = StorageOptions.read(source, env);
     this.httpMsg = HttpMsgOptions.read(source, env);
+    this.metrics = MetricsOptions.read(source, env);
     this.file = FileOptions.read(source, env);
     this.cluster = ClusterOptions.read(source, env);
     this.msfs = MsfsOptions.read(source, env);
@@ -85,6 +87,8 @@ public final class ServerOptions {
   public int routeInstances() { return routeInstances; }
   public int dbInstances() { return dbInstances; }
   public StoreOptions store() { return store; }
+  /** What the node measures for /metrics. */
+  public MetricsOptions metrics() { return metrics; }
   /** TeamTalk's http_msg_server API. */
   public HttpMsgOptions httpMsg() { return httpMsg; }
   /** Where msfs pictures and offline files are kept. */

@@ -62,6 +62,8 @@ public class DbProxyVerticle extends VerticleBase {
   private PushAnswers pushAnswers;
   private String address;
   private long retentionTimer;
+  /** By command id, negated for failures. */
+  private final Map<Integer, Timer> commandTimers = new HashMap<>();
   private final ThrottledLog failures = new ThrottledLog(log, FAILURE_LOG_INTERVAL_MS);
   /** Answer batches being gathered, by reply address, until the end of the current event-loop turn. */
   private final Map<String, Buffer> answersToSend = new LinkedHashMap<>();
@@ -156,12 +158,12 @@ public class DbProxyVerticle extends VerticleBase {
     });
   }
 
-  /** How long the store took per command (TeamTalk's command id in hex) and outcome. */
+  /** How long the store took per command (TeamTalk's command id in hex) and outcome; each looked up once. */
   private Timer commandTimer(int command, boolean succeeded) {
-    return Timer.builder("tt_db_command_seconds").description("Time the db proxy took to answer, by command")
+    return commandTimers.computeIfAbsent(succeeded ? command : -command, key -> Timer.builder("tt_db_command_seconds").description("Time the db proxy took to answer, by command")
         .tag("command", "0x" + Integer.toHexString(command)).tag("outcome", succeeded ? "ok" : "failed")
         .serviceLevelObjectives(LATENCY_BUCKETS)
-        .register(ServerMetrics.registry());
+        .register(ServerMetrics.registry()));
   }
 
   private void answerLater(String replyTo, Consumer<Buffer> append) {

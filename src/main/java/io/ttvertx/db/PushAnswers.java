@@ -16,8 +16,10 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What the push verticle needs from the store, on two JSON addresses of the db proxy that only our
@@ -29,7 +31,7 @@ import java.util.Map;
  */
 final class PushAnswers {
   /** More user ids than the largest group could hold: a request beyond it is refused. */
-  static final int MAX_USERS_PER_REQUEST = 10_000;
+  static final int MAX_USERS_PER_REQUEST = 100_000;
 
   private final DirectoryStore directory;
   private final DeviceStore devices;
@@ -54,43 +56,65 @@ final class PushAnswers {
     return Future.all(consumers.stream().map(MessageConsumer::unregister).toList()).mapEmpty();
   }
 
-  /** Request {from, group (0 for 1:1), users}; reply {nick, groupName, targets: [{user, clientType, token, nightShield, badge}]}. */
+  /**
+   * Request {messages: [{from, group (0 for 1:1), users}]}; reply {results: [{nick, groupName, targets:
+   * [{user, clientType, token, nightShield, badge}]}]}, one result per message in order. The tokens of
+   * every user asked are read at once (one MGET on Redis); most have none (PC users), and for those
+   * nothing else is read.
+   */
   private void handleTargets(Message<JsonObject> message) {
-    JsonObject body = message.body();
-    int from = body.getInteger("from", 0);
-    int groupId = body.getInteger("group", 0);
-    JsonArray userIds = body.getJsonArray("users", new JsonArray());
-    if (userIds.size() > MAX_USERS_PER_REQUEST) {
-      message.fail(400, "push targets asked for " + userIds.size() + " users");
+    JsonArray asked = message.body().getJsonArray("messages", new JsonArray());
+    List<List<Integer>> usersOfEach = new ArrayList<>();
+    Set<Integer> everyone = new LinkedHashSet<>();
+    for (int i = 0; i < asked.size(); i++) {
+      List<Integer> users = asked.getJsonObject(i).getJsonArray("users", new JsonArray()).stream()
+          .map(id -> ((Number) id).intValue()).toList();
+      usersOfEach.add(users);
+      everyone.addAll(users);
+    }
+    if (everyone.size() > MAX_USERS_PER_REQUEST) {
+      message.fail(400, "push targets asked for " + everyone.size() + " users");
       return;
     }
-    List<Integer> users = userIds.stream().map(id -> ((Number) id).intValue()).toList();
+    devices.deviceTokens(everyone).compose(tokens -> {
+      List<Future<JsonObject>> results = new ArrayList<>();
+      for (int i = 0; i < asked.size(); i++) {
+        JsonObject one = asked.getJsonObject(i);
+        results.add(targetsOf(one.getInteger("from", 0), one.getInteger("group", 0), usersOfEach.get(i), tokens));
+      }
+      return Future.all(results).map(all -> new JsonArray(results.stream().map(Future::result).toList()));
+    }).onComplete(ar -> {
+      if (ar.failed()) {
+        message.fail(500, String.valueOf(ar.cause().getMessage()));
+      } else {
+        message.reply(new JsonObject().put("results", ar.result()));
+      }
+    });
+  }
+
+  private Future<JsonObject> targetsOf(int from, int groupId, List<Integer> users, Map<Integer, DeviceToken> tokens) {
+    List<Integer> withToken = users.stream().filter(tokens::containsKey).toList();
+    if (withToken.isEmpty()) {
+      return Future.succeededFuture(new JsonObject().put("nick", "").put("groupName", "").put("targets", new JsonArray()));
+    }
     Future<String> nick = directory.usersByIds(List.of(from)).map(found -> found.isEmpty() ? "" : nick(found.get(0)));
     Future<String> groupName = groupId == 0 ? Future.succeededFuture("")
         : groups.groupsByIds(List.of(groupId)).map(found -> found.isEmpty() ? "" : found.get(0).name());
     Future<Map<Integer, Integer>> shields = groupId == 0 ? Future.succeededFuture(Map.of())
-        : groups.groupShields(groupId, users);
+        : groups.groupShields(groupId, withToken);
     List<Future<JsonObject>> targets = new ArrayList<>();
-    Future<Void> gathered = Future.all(shields, devices.deviceTokens(users)).compose(both -> {
-      Map<Integer, Integer> shieldByUser = shields.result();
-      Map<Integer, DeviceToken> tokens = both.resultAt(1);
-      for (int user : users) {
-        DeviceToken token = tokens.get(user);
-        if (token != null && shieldByUser.getOrDefault(user, 0) == 0) {
-          targets.add(target(user, token));
+    Future<Void> gathered = shields.compose(shieldByUser -> {
+      for (int user : withToken) {
+        if (shieldByUser.getOrDefault(user, 0) == 0) {
+          targets.add(target(user, tokens.get(user)));
         }
       }
       return Future.all(targets).mapEmpty();
     });
-    Future.all(nick, groupName, gathered).onComplete(ar -> {
-      if (ar.failed()) {
-        message.fail(500, String.valueOf(ar.cause().getMessage()));
-        return;
-      }
+    return Future.all(nick, groupName, gathered).map(all -> {
       JsonArray found = new JsonArray();
       targets.forEach(target -> found.add(target.result()));
-      message.reply(new JsonObject().put("nick", nick.result()).put("groupName", groupName.result())
-          .put("targets", found));
+      return new JsonObject().put("nick", nick.result()).put("groupName", groupName.result()).put("targets", found);
     });
   }
 

@@ -56,6 +56,14 @@ public class PushVerticle extends VerticleBase {
   static final long STATS_LOG_MS = 60_000;
   static final long LOOKUP_FAILURE_LOG_MS = 10_000;
   static final long LOOKUP_TIMEOUT_MS = 15_000;
+  /** How long messages are gathered into one lookup: at 30,000 messages/s, one request instead of 600. */
+  static final long LOOKUP_GATHER_MS = 20;
+  /** A lookup starts at once when its messages name this many receivers. */
+  static final int MAX_GATHERED_RECEIVERS = 5_000;
+
+  /** A stored message waiting for its lookup, and whom it may be pushed to. */
+  private record Gathered(IMMessage.IMMsgData msg, boolean group, List<Integer> receivers) {
+  }
 
   private IntFunction<PushProvider> providers;
   private PushOptions options;
@@ -65,6 +73,9 @@ public class PushVerticle extends VerticleBase {
   private MessageConsumer<Buffer> consumer;
   private final List<PushProvider> started = new ArrayList<>();
   private final List<Meter> meters = new ArrayList<>();
+  /** Messages waiting for the next lookup (see {@link #lookUp()}), with how many receivers they name. */
+  private final List<Gathered> gathering = new ArrayList<>();
+  private int gatheredReceivers;
   private final ThrottledLog lookupFailures = new ThrottledLog(log, LOOKUP_FAILURE_LOG_MS);
   private long messages;
   private long skippedOnline;
@@ -163,17 +174,61 @@ public class PushVerticle extends VerticleBase {
       messages++;
       return;
     }
-    withoutMobileOnline(receivers)
-        .compose(offline -> offline.isEmpty() ? Future.succeededFuture()
-            : targets(msg, group, offline).onSuccess(found -> enqueue(msg, group, found)))
+    gathering.add(new Gathered(msg, group, receivers));
+    gatheredReceivers += receivers.size();
+    if (gathering.size() == 1) {
+      vertx.setTimer(LOOKUP_GATHER_MS, id -> lookUp());
+    } else if (gatheredReceivers >= MAX_GATHERED_RECEIVERS) {
+      lookUp();
+    }
+  }
+
+  /**
+   * One db proxy request for the messages gathered: which receivers have a token (most have none, and
+   * then nothing else is asked, not even route), then, for those, whether a phone of theirs is online.
+   */
+  private void lookUp() {
+    if (gathering.isEmpty()) {
+      return;
+    }
+    List<Gathered> batch = new ArrayList<>(gathering);
+    gathering.clear();
+    gatheredReceivers = 0;
+    JsonArray asked = new JsonArray();
+    for (Gathered one : batch) {
+      asked.add(new JsonObject().put("from", one.msg().getFromUserId())
+          .put("group", one.group() ? one.msg().getToSessionId() : 0).put("users", new JsonArray(one.receivers())));
+    }
+    bus.<JsonObject>request(Addresses.DB_PUSH_TARGETS, new JsonObject().put("messages", asked),
+            new DeliveryOptions().setSendTimeout(LOOKUP_TIMEOUT_MS))
         .onComplete(ar -> {
-          messages++;
-          if (ar.failed()) {
-            // one reason for every failure: bus timeouts name a different reply address each time
-            lookupFailures.warn("db proxy", "no push for message " + msg.getMsgId()
-                + " from user " + msg.getFromUserId() + ": " + ar.cause().getMessage());
+          for (int i = 0; i < batch.size(); i++) {
+            Gathered one = batch.get(i);
+            if (ar.failed()) {
+              messages++;
+              // one reason for every failure: bus timeouts name a different reply address each time
+              lookupFailures.warn("db proxy", "no push for message " + one.msg().getMsgId() + " from user "
+                  + one.msg().getFromUserId() + ": " + ar.cause().getMessage());
+            } else {
+              pushToOffline(one, ar.result().body().getJsonArray("results").getJsonObject(i))
+                  .onComplete(done -> messages++);
+            }
           }
         });
+  }
+
+  private Future<Void> pushToOffline(Gathered one, JsonObject found) {
+    JsonArray targets = found.getJsonArray("targets");
+    if (targets.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<Integer> withToken = targets.stream().map(target -> ((JsonObject) target).getInteger("user")).toList();
+    return withoutMobileOnline(withToken).map(offline -> {
+      JsonArray offlineTargets = new JsonArray(targets.stream()
+          .filter(target -> offline.contains(((JsonObject) target).getInteger("user"))).toList());
+      enqueue(one.msg(), one.group(), found.copy().put("targets", offlineTargets));
+      return null;
+    });
   }
 
   /**
@@ -199,13 +254,6 @@ public class PushVerticle extends VerticleBase {
               + failure.getMessage() + "): pushing to all of them");
           return Future.succeededFuture(receivers);
         });
-  }
-
-  private Future<JsonObject> targets(IMMessage.IMMsgData msg, boolean group, List<Integer> users) {
-    JsonObject request = new JsonObject().put("from", msg.getFromUserId())
-        .put("group", group ? msg.getToSessionId() : 0).put("users", new JsonArray(new ArrayList<>(users)));
-    return bus.<JsonObject>request(Addresses.DB_PUSH_TARGETS, request,
-        new DeliveryOptions().setSendTimeout(LOOKUP_TIMEOUT_MS)).map(Message::body);
   }
 
   private void enqueue(IMMessage.IMMsgData msg, boolean group, JsonObject found) {

@@ -221,9 +221,11 @@ class PushTest extends ServerTestBase {
 
   /** What the db proxy answers the push verticle for a 1:1 message from alice to {@code userId}. */
   private static JsonArray pushTargets(int userId) {
-    return await(vertx.eventBus().<JsonObject>request(Addresses.DB_PUSH_TARGETS, new JsonObject()
-        .put("from", ids.get("alice")).put("group", 0).put("users", new JsonArray().add(userId)))).body()
-        .getJsonArray("targets");
+    JsonObject message = new JsonObject().put("from", ids.get("alice")).put("group", 0)
+        .put("users", new JsonArray().add(userId));
+    return await(vertx.eventBus().<JsonObject>request(Addresses.DB_PUSH_TARGETS,
+        new JsonObject().put("messages", new JsonArray().add(message)))).body()
+        .getJsonArray("results").getJsonObject(0).getJsonArray("targets");
   }
 
   @Test
