@@ -229,8 +229,8 @@ final class ChatOperations {
             : Future.failedFuture(new ApiError(403, ApiError.FORBIDDEN,
                 "user " + fromUserId + " is no member of group " + groupId + " and may not send to it"))));
     return checked.compose(v -> toUserId != null
-            ? store(fromUserId, toUserId, MsgType.MSG_TYPE_SINGLE_TEXT, content)
-            : store(fromUserId, groupId, MsgType.MSG_TYPE_GROUP_TEXT, content))
+            ? store(fromUserId, toUserId, MsgType.MSG_TYPE_SINGLE_TEXT, content, true)
+            : store(fromUserId, groupId, MsgType.MSG_TYPE_GROUP_TEXT, content, true))
         .map(sent -> {
           log.info("admin API: user {} sent message {} to {} {}", fromUserId, sent.getInteger("msgId"),
               toUserId != null ? "user" : "group", toUserId != null ? toUserId : groupId);
@@ -302,15 +302,17 @@ final class ChatOperations {
     Set<Integer> receivers = new LinkedHashSet<>(userIds);
     receivers.remove(noticeSenderId);
     return Future.all(receivers.stream()
-            .map(userId -> store(noticeSenderId, userId, MsgType.MSG_TYPE_SINGLE_TEXT, content)).toList())
+            .map(userId -> store(noticeSenderId, userId, MsgType.MSG_TYPE_SINGLE_TEXT, content, false)).toList())
         .map(all -> receivers.size());
   }
 
   /**
    * Stores the message through the db proxy's CID_MSG_DATA as msg does, then delivers the stored frame
-   * to every connection of the receivers and the sender, and hands it to a push verticle.
+   * to every connection of the receivers (and of the sender when {@code copyToSender}: not for notices,
+   * which would flood the system account's clients), and hands it to a push verticle.
    */
-  private Future<JsonObject> store(int fromUserId, int toSessionId, MsgType type, byte[] content) {
+  private Future<JsonObject> store(int fromUserId, int toSessionId, MsgType type, byte[] content,
+                                   boolean copyToSender) {
     boolean group = type == MsgType.MSG_TYPE_GROUP_TEXT;
     IMMessage.IMMsgData message = IMMessage.IMMsgData.newBuilder()
         .setFromUserId(fromUserId)
@@ -334,7 +336,7 @@ final class ChatOperations {
             stored = parse(answer, IMMessage.IMMsgData.parser());
             receivers = new ArrayList<>(List.of(toSessionId));
           }
-          if (!receivers.contains(fromUserId)) {
+          if (copyToSender && !receivers.contains(fromUserId)) {
             receivers.add(fromUserId);
           }
           vertx.eventBus().send(Addresses.ROUTE_DELIVER,

@@ -354,6 +354,7 @@ class AdminMessagesApiTest extends ServerTestBase {
     ApiTestClient notices = new ApiTestClient(vertx, noticePort, API_KEY);
     try {
       Session walter = loginPc("walter");
+      Session trentPc = loginPc("trent");
       int users = expect(call(HttpMethod.GET, "/users?limit=1", null), 200).getInteger("total");
       String text = "Maintenance tonight at 22:00";
       JsonObject sent = expect(notices.call(HttpMethod.POST, "/notices", new JsonObject().put("text", text)
@@ -363,6 +364,9 @@ class AdminMessagesApiTest extends ServerTestBase {
       IMMessage.IMMsgData received = receiveMessage(walter);
       assertThat(received.getFromUserId()).isEqualTo(trent);
       assertThat(CIPHER.decrypt(received.getMsgData().toByteArray())).isEqualTo(text);
+      roundTrip(trentPc.client());
+      assertThat(trentPc.client().pendingPushes()).as("the system account gets no copy of each notice")
+          .noneMatch(p -> p.commandId() == MessageCmdID.CID_MSG_DATA_VALUE);
 
       Session xavier = loginPc("xavier");
       IMBaseDefine.UnreadInfo fromTrent = unread(xavier).getUnreadinfoListList().stream()
