@@ -52,7 +52,7 @@ public final class ServerDeployer {
     }
     if (options.deploysHttpMsg()) {
       chain = chain.compose(v -> deploy(HttpMsgVerticle.class.getName(), options.httpMsg().instances(),
-          options.httpMsg().toJson()));
+          options.httpMsgConfig()));
     }
     if (options.deploysFile()) {
       chain = chain.compose(v -> deploy(FileVerticle.class.getName(), options.file().instances(), options.fileConfig()));

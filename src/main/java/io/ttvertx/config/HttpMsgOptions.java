@@ -17,6 +17,8 @@ public final class HttpMsgOptions {
   public static final int DEFAULT_PORT = 8400;
   /** Largest request body: a group of a few thousand ids is a few tens of KB. */
   public static final int DEFAULT_MAX_BODY_BYTES = 256 * 1024;
+  /** No system user configured: the admin API refuses notices. */
+  public static final int NO_NOTICE_SENDER = 0;
 
   private int instances = 1;
   private String host = "0.0.0.0";
@@ -25,6 +27,7 @@ public final class HttpMsgOptions {
   private List<String> apiKeys = List.of();
   private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
   private int busTimeoutMs = MsgOptions.DEFAULT_BUS_TIMEOUT_MS;
+  private int noticeSenderId = NO_NOTICE_SENDER;
 
   public HttpMsgOptions() {
   }
@@ -39,6 +42,10 @@ public final class HttpMsgOptions {
     o.apiKeys = section.list("apiKeys", "TT_HTTP_API_KEYS");
     o.maxBodyBytes = section.positive("maxBodyBytes", null, DEFAULT_MAX_BODY_BYTES);
     o.busTimeoutMs = section.positive("busTimeoutMs", null, MsgOptions.DEFAULT_BUS_TIMEOUT_MS);
+    o.noticeSenderId = section.integer("noticeSenderId", "TT_HTTP_NOTICE_SENDER_ID", NO_NOTICE_SENDER);
+    if (o.noticeSenderId < 0) {
+      throw new IllegalArgumentException("httpMsg.noticeSenderId must be a user id, or 0 for no notices");
+    }
     return o;
   }
 
@@ -49,7 +56,8 @@ public final class HttpMsgOptions {
   public JsonObject toJson() {
     return new JsonObject().put("instances", instances).put("host", host).put("port", port)
         .put("appKeys", new JsonArray(appKeys))
-        .put("apiKeys", new JsonArray(apiKeys)).put("maxBodyBytes", maxBodyBytes).put("busTimeoutMs", busTimeoutMs);
+        .put("apiKeys", new JsonArray(apiKeys)).put("maxBodyBytes", maxBodyBytes).put("busTimeoutMs", busTimeoutMs)
+        .put("noticeSenderId", noticeSenderId);
   }
 
   public int instances() { return instances; }
@@ -61,4 +69,6 @@ public final class HttpMsgOptions {
   public List<String> apiKeys() { return apiKeys; }
   public int maxBodyBytes() { return maxBodyBytes; }
   public int busTimeoutMs() { return busTimeoutMs; }
+  /** The existing user system notices come from (an "admin" account); 0: notices are refused. */
+  public int noticeSenderId() { return noticeSenderId; }
 }

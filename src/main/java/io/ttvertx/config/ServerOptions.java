@@ -123,6 +123,11 @@ public final class ServerOptions {
     return msfs.toJson().put("storage", storage.toJson());
   }
 
+  /** The configuration the http_msg verticle is deployed with: its section and the AES key message text is sent with. */
+  public JsonObject httpMsgConfig() {
+    return httpMsg.toJson().put("aesKey", aesKey);
+  }
+
   /** The configuration the push verticle is deployed with: its section and the AES key message text is read with. */
   public JsonObject pushConfig() {
     return push.toJson().put("aesKey", aesKey);

@@ -119,7 +119,7 @@ final class AdminAnswers implements DbCommand.Answers {
         : Future.failedFuture(failure));
   }
 
-  private static AdminResultCode code(AdminRefusal.Kind kind) {
+  static AdminResultCode code(AdminRefusal.Kind kind) {
     return switch (kind) {
       case NOT_FOUND -> AdminResultCode.ADMIN_NOT_FOUND;
       case CONFLICT -> AdminResultCode.ADMIN_CONFLICT;

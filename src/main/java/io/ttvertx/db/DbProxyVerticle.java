@@ -81,6 +81,7 @@ public class DbProxyVerticle extends VerticleBase {
     new FileAnswers(store).register(commands);
     pushAnswers = new PushAnswers(store, store, store, store);
     new AdminAnswers(store, store, options.type()).register(commands);
+    new AdminChatAnswers(store, store).register(commands);
     return store.start().compose(v -> {
       address = Addresses.dbInstance(UUID.randomUUID().toString());
       consumer = vertx.eventBus().consumer(Addresses.DB, this::handle);

@@ -3,6 +3,7 @@ package io.ttvertx.http;
 import io.ttvertx.bus.Addresses;
 import io.ttvertx.bus.DbClient;
 import io.ttvertx.config.HttpMsgOptions;
+import io.ttvertx.db.MessageCipher;
 import io.ttvertx.http.AdminOperations.Answer;
 import io.ttvertx.proto.TTInternal;
 import io.ttvertx.proto.TTInternal.AdminCmdID;
@@ -54,25 +55,28 @@ final class AdminApi {
   private final HttpMsgOptions options;
   private final ApiKeys keys;
   private final AdminOperations operations;
+  private final ChatOperations chat;
   private final IdempotencyCache<Answer> creations = new IdempotencyCache<>(MAX_IDEMPOTENCY_ENTRIES,
       System::currentTimeMillis);
   private final OpenAPIContract contract;
   private final Buffer contractText;
 
-  private AdminApi(Vertx vertx, HttpMsgOptions options, DbClient db, OpenAPIContract contract, Buffer contractText) {
+  private AdminApi(Vertx vertx, HttpMsgOptions options, DbClient db, MessageCipher cipher, OpenAPIContract contract,
+                   Buffer contractText) {
     this.vertx = vertx;
     this.options = options;
     this.keys = new ApiKeys(options.apiKeys());
     this.operations = new AdminOperations(vertx, db, options.busTimeoutMs());
+    this.chat = new ChatOperations(vertx, db, operations, cipher, options.noticeSenderId());
     this.contract = contract;
     this.contractText = contractText;
   }
 
   /** Reads and checks the OpenAPI document (a broken one fails the start). */
-  static Future<AdminApi> load(Vertx vertx, HttpMsgOptions options, DbClient db) {
+  static Future<AdminApi> load(Vertx vertx, HttpMsgOptions options, DbClient db, MessageCipher cipher) {
     Future<OpenAPIContract> contract = OpenAPIContract.from(vertx, CONTRACT);
     Future<Buffer> text = vertx.fileSystem().readFile(CONTRACT);
-    return Future.all(contract, text).map(v -> new AdminApi(vertx, options, db, contract.result(), text.result()));
+    return Future.all(contract, text).map(v -> new AdminApi(vertx, options, db, cipher, contract.result(), text.result()));
   }
 
   int keyCount() {
@@ -109,7 +113,16 @@ final class AdminApi {
         Map.entry("updateDepartment", operations::updateDepartment),
         Map.entry("deleteDepartment", operations::deleteDepartment),
         Map.entry("listDepartments", operations::listDepartments),
-        Map.entry("presence", operations::presence));
+        Map.entry("presence", operations::presence),
+        Map.entry("createGroup", idempotent("createGroup", chat::createGroup)),
+        Map.entry("listGroups", chat::listGroups),
+        Map.entry("getGroup", chat::getGroup),
+        Map.entry("updateGroup", chat::updateGroup),
+        Map.entry("changeGroupMembers", chat::changeGroupMembers),
+        Map.entry("dissolveGroup", chat::dissolveGroup),
+        Map.entry("sendMessage", idempotent("sendMessage", chat::sendMessage)),
+        Map.entry("sendNotice", idempotent("sendNotice", chat::sendNotice)),
+        Map.entry("history", chat::history));
     for (OpenAPIRoute route : builder.getRoutes()) {
       String operationId = route.getOperation().getOperationId();
       Function<ValidatedRequest, Future<Answer>> handler = handlers.get(operationId);

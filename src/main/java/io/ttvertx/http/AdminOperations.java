@@ -237,7 +237,7 @@ final class AdminOperations {
 
   // ---- asking the db proxy
 
-  private Future<TTInternal.AdminUser> askUser(int command, MessageLite request) {
+  Future<TTInternal.AdminUser> askUser(int command, MessageLite request) {
     return ask(command, request, TTInternal.AdminUserResult.parser())
         .compose(result -> result.getResult() == AdminResultCode.ADMIN_OK ? Future.succeededFuture(result.getUser())
             : Future.failedFuture(refusal(result.getResult(), result.getReason())));
@@ -261,7 +261,7 @@ final class AdminOperations {
         });
   }
 
-  private static ApiError refusal(AdminResultCode code, String reason) {
+  static ApiError refusal(AdminResultCode code, String reason) {
     return switch (code) {
       case ADMIN_NOT_FOUND -> new ApiError(404, ApiError.NOT_FOUND, reason);
       case ADMIN_CONFLICT -> new ApiError(409, ApiError.CONFLICT, reason);

@@ -6,6 +6,7 @@ import com.google.protobuf.Parser;
 import io.ttvertx.bus.Addresses;
 import io.ttvertx.bus.DbClient;
 import io.ttvertx.config.HttpMsgOptions;
+import io.ttvertx.db.MessageCipher;
 import io.ttvertx.proto.IMBaseDefine.BuddyListCmdID;
 import io.ttvertx.proto.IMBaseDefine.GroupCmdID;
 import io.ttvertx.proto.IMBaseDefine.GroupModifyType;
@@ -16,6 +17,7 @@ import io.ttvertx.proto.IMGroup;
 import io.ttvertx.protocol.Pdu;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.http.HttpServer;
@@ -52,6 +54,8 @@ public class HttpMsgVerticle extends VerticleBase {
   static final int MAX_IDS_PER_REQUEST = 2_000;
   /** IMGroup.name and avatar are varchar(256). */
   static final int MAX_TEXT_LENGTH = 256;
+  /** The key of the deployment configuration that holds db.aesKey (message text is encrypted with it). */
+  static final String AES_KEY = "aesKey";
 
   /** A checked request: who acts, and its JSON. */
   private record Query(int actor, JsonObject body) {
@@ -80,7 +84,8 @@ public class HttpMsgVerticle extends VerticleBase {
     appKeys = new ApiKeys(options.appKeys());
     db = new DbClient(vertx, context, "tt.http.instance." + UUID.randomUUID() + ".db", options.busTimeoutMs());
     return db.start()
-        .compose(v -> AdminApi.load(vertx, options, db))
+        .compose(v -> AdminApi.load(vertx, options, db,
+            new MessageCipher(config().getString(AES_KEY, MessageCipher.DEFAULT_KEY))))
         .compose(adminApi -> {
           server = vertx.createHttpServer().requestHandler(router(adminApi));
           return server.listen(options.port(), options.host()).onSuccess(s -> {
@@ -223,15 +228,25 @@ public class HttpMsgVerticle extends VerticleBase {
 
   /** CHANGE_MEMBER_NOTIFY to the members before and after the change, on all their connections (any route delivers). */
   private void tellMembers(int actor, IMGroup.IMGroupChangeMemberRsp changed) {
+    tellMembers(vertx, actor, changed.getChangeType(), changed.getGroupId(), changed.getCurUserIdListList(),
+        changed.getChgUserIdListList());
+  }
+
+  /** As a client's change is told: to the changed users and the members after the change. */
+  static void tellMembers(Vertx vertx, int actor, GroupModifyType change, int groupId, List<Integer> current,
+                          List<Integer> changed) {
     IMGroup.IMGroupChangeMemberNotify notify = IMGroup.IMGroupChangeMemberNotify.newBuilder()
         .setUserId(actor)
-        .setChangeType(changed.getChangeType())
-        .setGroupId(changed.getGroupId())
-        .addAllCurUserIdList(changed.getCurUserIdListList())
-        .addAllChgUserIdList(changed.getChgUserIdListList())
+        .setChangeType(change)
+        .setGroupId(groupId)
+        .addAllCurUserIdList(current)
+        .addAllChgUserIdList(changed)
         .build();
-    Set<Integer> told = new LinkedHashSet<>(changed.getChgUserIdListList());
-    told.addAll(changed.getCurUserIdListList());
+    Set<Integer> told = new LinkedHashSet<>(changed);
+    told.addAll(current);
+    if (told.isEmpty()) {
+      return;
+    }
     vertx.eventBus().send(Addresses.ROUTE_DELIVER,
         Pdu.encode(ServiceID.SID_GROUP_VALUE, GroupCmdID.CID_GROUP_CHANGE_MEMBER_NOTIFY_VALUE, 0, notify),
         new DeliveryOptions().addHeader(Addresses.TO, told.stream().map(String::valueOf).collect(Collectors.joining(","))));

@@ -2,6 +2,7 @@ package io.ttvertx.push;
 
 import io.ttvertx.config.PushOptions;
 import io.ttvertx.db.MessageCipher;
+import io.ttvertx.protocol.PictureText;
 
 import java.nio.charset.StandardCharsets;
 
@@ -14,8 +15,8 @@ import java.nio.charset.StandardCharsets;
  */
 final class AlertText {
   /** TeamTalk clients wrap a picture's URL in these markers inside a text message. */
-  static final String PICTURE_START = "&$#@~^@[{:";
-  static final String PICTURE_END = ":}]&$~@#@";
+  static final String PICTURE_START = PictureText.START;
+  static final String PICTURE_END = PictureText.END;
   static final String CUT_MARK = "...";
 
   // IM.BaseDefine MsgType

@@ -78,4 +78,24 @@ public interface GroupStore {
 
   /** The push shield status of each of {@code userIds} in the group (0 when never set). */
   Future<Map<Integer, Integer>> groupShields(int groupId, Collection<Integer> userIds);
+
+  // The admin API: refusals fail with AdminRefusal.
+
+  /**
+   * Renames a group in use and/or changes its avatar (null leaves either) and raises its version
+   * (clients refresh a group's info when its version changes). NOT_FOUND for no group in use.
+   */
+  Future<GroupRecord> renameGroup(int groupId, String name, String avatar);
+
+  /**
+   * Dissolves a group in use (IMGroup.status 1): every member leaves as when removed, the version
+   * rises. Answers the change with the former members as "changed"; NOT_FOUND for no group in use.
+   */
+  Future<GroupChange> dissolveGroup(int groupId);
+
+  /**
+   * Every stored message of a group, in use or dissolved, whoever asks (a compliance export): newest
+   * first, at most {@code count}, those with id <= beginMsgId unless it is 0.
+   */
+  Future<List<MessageRecord>> allGroupMessages(int groupId, int beginMsgId, int count);
 }

@@ -601,4 +601,42 @@ public abstract class StoreContractTest {
     assertThat(await(store.groupUnreadCounts(ids.get(400)))).singleElement()
         .satisfies(u -> assertThat(u.count()).isEqualTo(2000));
   }
+
+  /** The administration renames (the version rises) and dissolves groups; a dissolved group's history stays readable to it. */
+  @Test
+  void theAdministrationRenamesAndDissolvesGroupsAndReadsAWholeHistory() {
+    GroupRecord group = group(alice, Store.GROUP_TYPE_NORMAL, bob, carol);
+    int t = now();
+    await(store.saveGroupMessage(bob.id(), group.id(), 0x11, utf8("before"), t));
+    await(store.saveGroupMessage(carol.id(), group.id(), 0x11, utf8("later"), t));
+
+    GroupRecord renamed = await(store.renameGroup(group.id(), "renamed", null));
+    assertThat(renamed.name()).isEqualTo("renamed");
+    assertThat(renamed.avatar()).isEqualTo(group.avatar());
+    assertThat(renamed.version()).isEqualTo(group.version() + 1);
+    assertThat(await(store.renameGroup(group.id(), null, "http://example.com/a.png")).version())
+        .isEqualTo(group.version() + 2);
+    assertThat(awaitFailure(store.renameGroup(group.id(), "x".repeat(257), null))).isInstanceOfSatisfying(
+        AdminRefusal.class, refusal -> assertThat(refusal.kind()).isEqualTo(AdminRefusal.Kind.INVALID));
+    assertThat(awaitFailure(store.renameGroup(9999, "ghost", null))).isInstanceOfSatisfying(AdminRefusal.class,
+        refusal -> assertThat(refusal.kind()).isEqualTo(AdminRefusal.Kind.NOT_FOUND));
+
+    GroupChange dissolved = await(store.dissolveGroup(group.id()));
+    assertThat(dissolved.changed()).containsExactlyInAnyOrder(alice.id(), bob.id(), carol.id());
+    assertThat(dissolved.current()).isEmpty();
+    assertThat(await(store.groupsByIds(List.of(group.id())))).isEmpty();
+    assertThat(await(store.listGroups())).extracting(GroupRecord::id).doesNotContain(group.id());
+    assertThat(await(store.userGroups(bob.id(), 0))).extracting(GroupVersion::groupId).doesNotContain(group.id());
+    assertThat(await(store.groupUnreadCounts(alice.id()))).noneMatch(u -> u.peerId() == group.id());
+    assertThat(await(store.groupMessages(bob.id(), group.id(), 0, 10))).isEmpty();
+    assertThat(awaitFailure(store.saveGroupMessage(bob.id(), group.id(), 0x11, utf8("after"), t)))
+        .isInstanceOf(StoreException.class);
+    assertThat(awaitFailure(store.dissolveGroup(group.id()))).isInstanceOfSatisfying(AdminRefusal.class,
+        refusal -> assertThat(refusal.kind()).isEqualTo(AdminRefusal.Kind.NOT_FOUND));
+    assertThat(awaitFailure(store.renameGroup(group.id(), "again", null))).isInstanceOf(AdminRefusal.class);
+
+    assertThat(await(store.allGroupMessages(group.id(), 0, 10))).extracting(MessageRecord::msgId).containsExactly(2, 1);
+    assertThat(await(store.allGroupMessages(group.id(), 1, 10))).extracting(MessageRecord::fromUserId)
+        .containsExactly(bob.id());
+  }
 }

@@ -145,6 +145,58 @@ public final class GroupMembership {
                 now).map(change));
   }
 
+  /**
+   * Renames a group in use and/or changes its avatar (null leaves either), raising its version so
+   * clients that compare versions fetch its info again; null when there is no such group in use.
+   */
+  public Future<GroupRecord> rename(int groupId, String name, String avatar, int now) {
+    return db.<Boolean>inTransaction(conn -> conn.preparedQuery(
+            "SELECT name, avatar, type FROM IMGroup WHERE id = ? AND status = 0 FOR UPDATE").execute(Tuple.of(groupId))
+        .compose(group -> {
+          if (group.size() == 0) {
+            return Future.succeededFuture(false);
+          }
+          Row row = group.iterator().next();
+          String newName = name == null ? row.getString(0) : name;
+          String newAvatar = avatar == null ? row.getString(1) : avatar;
+          String refusal = GroupRules.refusal(newName, newAvatar, row.getInteger(2));
+          if (refusal != null) {
+            return Future.failedFuture(new StoreException(refusal));
+          }
+          return conn.preparedQuery("UPDATE IMGroup SET name = ?, avatar = ?, version = version + 1, updated = ?"
+              + " WHERE id = ?").execute(Tuple.of(newName, newAvatar, now, groupId)).map(true);
+        }))
+        .compose(renamed -> renamed ? groupsByIds(List.of(groupId)).map(found -> found.isEmpty() ? null : found.get(0))
+            : Future.succeededFuture(null));
+  }
+
+  /**
+   * Dissolves a group in use (IMGroup.status 1, TeamTalk's "deleted"): every member leaves, the version
+   * rises. Refused (no such group in use) or done with the former members as "changed".
+   */
+  public Future<GroupChange> dissolve(int groupId, int now) {
+    return db.<GroupChange>inTransaction(conn -> conn.preparedQuery(
+            "SELECT id FROM IMGroup WHERE id = ? AND status = 0 FOR UPDATE").execute(Tuple.of(groupId))
+        .compose(group -> group.size() == 0 ? Future.succeededFuture(GroupChange.refused())
+            : conn.preparedQuery("SELECT id, userId FROM IMGroupMember WHERE groupId = ? AND status = 0")
+                .execute(Tuple.of(groupId)).compose(rows -> {
+                  List<Tuple> leaving = new ArrayList<>();
+                  Set<Integer> former = new TreeSet<>();
+                  for (Row row : rows) {
+                    leaving.add(Tuple.of(now, row.getInteger(0)));
+                    former.add(row.getInteger(1));
+                  }
+                  Future<?> left = leaving.isEmpty() ? Future.succeededFuture()
+                      : conn.preparedQuery("UPDATE IMGroupMember SET status = 1, updated = ? WHERE id = ?")
+                          .executeBatch(leaving);
+                  return left.compose(v -> conn.preparedQuery("UPDATE IMGroup SET status = 1, userCnt = 0,"
+                          + " version = version + 1, updated = ? WHERE id = ?").execute(Tuple.of(now, groupId)))
+                      .map(new GroupChange(true, List.copyOf(former), List.of()));
+                })))
+        .compose(change -> change.changed().isEmpty() ? Future.succeededFuture(change)
+            : members.membersChanged(groupId, List.of(), change.changed(), now).map(change));
+  }
+
   private static Future<Void> writeMembership(SqlConnection conn, int groupId, boolean add, List<Integer> changed,
                                               Map<Integer, List<Integer>> rowIds, int userCount, int now) {
     List<Tuple> updates = new ArrayList<>();

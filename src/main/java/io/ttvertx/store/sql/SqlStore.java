@@ -1,6 +1,7 @@
 package io.ttvertx.store.sql;
 
 import io.ttvertx.config.StoreOptions;
+import io.ttvertx.store.AdminRefusal;
 import io.ttvertx.store.DepartmentRecord;
 import io.ttvertx.store.DeviceStore;
 import io.ttvertx.store.DeviceToken;
@@ -283,6 +284,39 @@ public final class SqlStore implements Store {
     }
     return onContext(() -> batcher.saveGroup(new PendingMessage(groupId, fromUserId, groupId, msgType, msgData,
         createTime)));
+  }
+
+  @Override
+  public Future<GroupRecord> renameGroup(int groupId, String name, String avatar) {
+    return onContext(() -> groups.rename(groupId, name, avatar, Sql.now()).recover(failure -> Future.failedFuture(
+            failure instanceof StoreException && !(failure instanceof AdminRefusal)
+                ? new AdminRefusal(AdminRefusal.Kind.INVALID, failure.getMessage()) : failure))
+        .compose(group -> group == null
+            ? Future.failedFuture(new AdminRefusal(AdminRefusal.Kind.NOT_FOUND, "no group " + groupId + " in use"))
+            : Future.succeededFuture(group)));
+  }
+
+  /** As a removal of every member (read marks, recent sessions), then the group is marked dissolved. */
+  @Override
+  public Future<GroupChange> dissolveGroup(int groupId) {
+    return onContext(() -> groups.dissolve(groupId, Sql.now()).compose(change -> {
+      if (!change.done()) {
+        return Future.failedFuture(new AdminRefusal(AdminRefusal.Kind.NOT_FOUND, "no group " + groupId + " in use"));
+      }
+      return change.changed().isEmpty() ? Future.succeededFuture(change)
+          : unread.markGroupRead(groupId, change.changed())
+              .compose(v -> Future.all(change.changed().stream().map(user -> sessions.remove(user, groupId, 2))
+                  .toList()))
+              .map(change);
+    }));
+  }
+
+  @Override
+  public Future<List<MessageRecord>> allGroupMessages(int groupId, int beginMsgId, int count) {
+    if (count <= 0) {
+      return Future.succeededFuture(List.of());
+    }
+    return onContext(() -> reader.page(MessageKind.GROUP, groupId, "", List.of(), beginMsgId, count));
   }
 
   /** As TeamTalk's GroupMessageModel::getMessage: only what was sent since the member joined. */
