@@ -134,6 +134,11 @@ public final class Addresses {
   public static final String PUSH_KIND = "kind";
   public static final String PUSH_KIND_SINGLE = "single";
   public static final String PUSH_KIND_GROUP = "group";
+  /**
+   * msg -> one webhook verticle of the cluster (sent, never published, so each message is posted once): a
+   * stored message, body and {@link #PUSH_KIND} header as for {@link #PUSH_MESSAGE}. No reply.
+   */
+  public static final String WEBHOOK_MESSAGE = "tt.webhook.message";
 
   // header names
   public static final String ACTION = "action";

@@ -52,6 +52,7 @@ final class MessageCommands extends CommandHandlers {
         server.route().deliver(stored.getMemberIdListList(),
             Pdu.encode(ServiceID.SID_MSG_VALUE, MessageCmdID.CID_MSG_DATA_VALUE, 0, stored.getMsg()), connection.id());
         askForPush(Addresses.PUSH_KIND_GROUP, answer);
+        tellWebhooks(Addresses.PUSH_KIND_GROUP, answer);
       } else {
         IMMessage.IMMsgData stored = parseAnswer(IMMessage.IMMsgData.parser(), answer);
         acknowledge(connection, pdu, stored, SessionType.SESSION_TYPE_SINGLE);
@@ -59,6 +60,7 @@ final class MessageCommands extends CommandHandlers {
             new Pdu(Pdu.VERSION, 0, ServiceID.SID_MSG_VALUE, MessageCmdID.CID_MSG_DATA_VALUE, 0, 0, answer).encode(),
             connection.id());
         askForPush(Addresses.PUSH_KIND_SINGLE, answer);
+        tellWebhooks(Addresses.PUSH_KIND_SINGLE, answer);
       }
     });
   }
@@ -69,6 +71,12 @@ final class MessageCommands extends CommandHandlers {
    */
   private void askForPush(String kind, Buffer stored) {
     server.eventBus().send(Addresses.PUSH_MESSAGE, stored,
+        new DeliveryOptions().addHeader(Addresses.PUSH_KIND, kind));
+  }
+
+  /** As {@link #askForPush}, to one webhook verticle of the cluster; none running, the bus drops it. */
+  private void tellWebhooks(String kind, Buffer stored) {
+    server.eventBus().send(Addresses.WEBHOOK_MESSAGE, stored,
         new DeliveryOptions().addHeader(Addresses.PUSH_KIND, kind));
   }
 
