@@ -139,6 +139,11 @@ public final class Addresses {
    * stored message, body and {@link #PUSH_KIND} header as for {@link #PUSH_MESSAGE}. No reply.
    */
   public static final String WEBHOOK_MESSAGE = "tt.webhook.message";
+  /**
+   * db proxy (JSON): {} asks for an online backup of the store into a new file of the backup directory;
+   * reply {file, bytes, tookMs}; fails with code 409 when the store cannot (MySQL) or one is being written.
+   */
+  public static final String DB_BACKUP = "tt.db.backup";
 
   // header names
   public static final String ACTION = "action";
