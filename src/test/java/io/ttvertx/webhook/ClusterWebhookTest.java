@@ -2,12 +2,8 @@ package io.ttvertx.webhook;
 
 import com.google.protobuf.ByteString;
 import io.micrometer.core.instrument.FunctionCounter;
-import io.ttvertx.ServerDeployer;
 import io.ttvertx.ServerMetrics;
-import io.ttvertx.ServerVertx;
 import io.ttvertx.client.TeamTalkClient;
-import io.ttvertx.config.ServerOptions;
-import io.ttvertx.config.StoreOptions;
 import io.ttvertx.db.MessageCipherAccess;
 import io.ttvertx.protocol.Pdu;
 import io.ttvertx.proto.IMBaseDefine;
@@ -16,13 +12,8 @@ import io.ttvertx.proto.IMBaseDefine.MessageCmdID;
 import io.ttvertx.proto.IMBaseDefine.ServiceID;
 import io.ttvertx.proto.IMLogin;
 import io.ttvertx.proto.IMMessage;
-import io.ttvertx.store.NewUser;
-import io.ttvertx.store.Store;
-import io.ttvertx.store.Stores;
-import io.ttvertx.store.UserRecord;
+import io.ttvertx.support.ClusterNodes;
 import io.ttvertx.support.Poll;
-import io.ttvertx.support.TestServer;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -30,10 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -52,57 +40,22 @@ class ClusterWebhookTest {
   static final int MESSAGES = 10;
 
   private static final WebhookReceiver receiver = new WebhookReceiver();
-  private static final List<Vertx> nodes = new ArrayList<>();
-  private static final List<ServerDeployer> deployers = new ArrayList<>();
-  private static final List<Integer> msgPorts = new ArrayList<>();
-  private static final Map<String, Integer> ids = new HashMap<>();
-  private static JsonObject storeConfig;
+  private static final ClusterNodes nodes = new ClusterNodes(HAZELCAST_PORT);
+  private static Map<String, Integer> ids;
 
   @BeforeAll
-  static void startTwoNodes() throws Exception {
+  static void startTwoNodes() {
     await(receiver.start());
-    storeConfig = new JsonObject().put("type", StoreOptions.EMBEDDED).put("embedded",
-        new JsonObject().put("path", Files.createTempDirectory("tt-cluster-webhook").resolve("teamtalk").toString()));
-    Vertx setup = Vertx.vertx();
-    Store store = Stores.create(setup, StoreOptions.fromJson(storeConfig));
-    await(store.start());
-    for (String name : List.of("alice", "bob")) {
-      UserRecord user = await(store.addUser(new NewUser(name, PASSWORD, name, "Dev")));
-      ids.put(name, user.id());
+    ids = nodes.createUsers(List.of("alice", "bob"), PASSWORD);
+    for (int i = 0; i < 2; i++) {
+      nodes.start(config -> config.put("webhooks", new JsonObject()
+          .put("urls", new JsonArray().add(receiver.url("/ok"))).put("secret", "s")));
     }
-    await(store.close());
-    await(setup.close());
-    startNode(true);
-    startNode(false);
-  }
-
-  private static void startNode(boolean withDb) {
-    int msgPort = TestServer.freePort();
-    JsonObject config = new JsonObject()
-        .put("cluster", new JsonObject().put("host", "127.0.0.1").put("hazelcastPort", HAZELCAST_PORT)
-            .put("members", new JsonArray().add("127.0.0.1")))
-        .put("msg", new JsonObject().put("host", "127.0.0.1").put("port", msgPort).put("priorIp", "127.0.0.1"))
-        .put("route", new JsonObject())
-        .put("webhooks", new JsonObject().put("urls", new JsonArray().add(receiver.url("/ok"))).put("secret", "s"))
-        .put("store", storeConfig);
-    if (withDb) {
-      config.put("db", new JsonObject());
-    }
-    ServerOptions options = ServerOptions.read(config, Map.of());
-    Vertx vertx = await(ServerVertx.create(options.cluster()));
-    ServerDeployer deployer = new ServerDeployer(vertx, options);
-    await(deployer.deploy());
-    nodes.add(vertx);
-    deployers.add(deployer);
-    msgPorts.add(msgPort);
   }
 
   @AfterAll
   static void stopNodes() {
-    for (int i = nodes.size() - 1; i >= 0; i--) {
-      await(deployers.get(i).undeploy());
-      await(nodes.get(i).close());
-    }
+    nodes.stopAll();
     await(receiver.close());
   }
 
@@ -114,7 +67,7 @@ class ClusterWebhookTest {
 
   @Test
   void messagesFromAUserOnTheSecondNodeArePostedExactlyOnce() {
-    TeamTalkClient bob = await(TeamTalkClient.connect(nodes.get(0), "127.0.0.1", msgPorts.get(1)));
+    TeamTalkClient bob = await(TeamTalkClient.connect(nodes.get(0).vertx(), "127.0.0.1", nodes.get(1).msgPort()));
     MessageCipherAccess cipher = new MessageCipherAccess();
     try {
       IMLogin.IMLoginRes login = await(bob.login("bob", PASSWORD, ClientType.CLIENT_TYPE_WINDOWS));
