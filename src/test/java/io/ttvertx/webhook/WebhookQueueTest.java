@@ -65,7 +65,9 @@ class WebhookQueueTest {
     WebhookOptions parsed = WebhookOptions.fromJson(options.put("urls", new JsonArray(List.of(receiver.url("/ok"))))
         .put("secret", "s"));
     Context context = vertx.getOrCreateContext();
-    return new OnContext(context, new OnContext(context, null).read(none -> new WebhookQueue(vertx, client, parsed)));
+    WebhookQueue queue = await(Future.future(made -> context.runOnContext(v ->
+        made.complete(new WebhookQueue(vertx, client, parsed)))));
+    return new OnContext(context, queue);
   }
 
   @Test
