@@ -1,6 +1,7 @@
 package io.ttvertx;
 
 import io.ttvertx.admin.AdminCommand;
+import io.ttvertx.admin.BackupCommand;
 import io.ttvertx.config.ServerOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
@@ -18,7 +19,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code java -jar tt-vertx.jar [--conf conf.json]} runs the server roles conf.json lists;
- * {@code ... [--conf conf.json] user|depart|group ...} runs an administration command on the configured store.
+ * {@code ... [--conf conf.json] user|depart|group ...} runs an administration command on the configured store;
+ * {@code ... backup|restore ...} backs up or restores the embedded store.
  */
 public final class Main {
   private static final Logger log = LoggerFactory.getLogger(Main.class);
@@ -73,7 +75,8 @@ public final class Main {
   private static int runAdmin(ServerOptions options, List<String> args) {
     Vertx vertx = Vertx.vertx();
     try {
-      return AdminCommand.run(vertx, options.store(), args, System.out, System.err)
+      return (BackupCommand.handles(args.get(0)) ? BackupCommand.run(vertx, options, args, System.out, System.err)
+          : AdminCommand.run(vertx, options.store(), args, System.out, System.err))
           .toCompletionStage().toCompletableFuture().get(10, TimeUnit.MINUTES);
     } catch (Exception e) {
       System.err.println("failed: " + e.getMessage());
@@ -128,6 +131,8 @@ public final class Main {
           java -jar tt-vertx.jar [--conf conf.json] depart add --name NAME [--parent ID] [--priority N]
           java -jar tt-vertx.jar [--conf conf.json] group add --name NAME --members ID,ID,... [--creator ID] [--type normal|temp]
           java -jar tt-vertx.jar [--conf conf.json] group list
+          java -jar tt-vertx.jar [--conf conf.json] backup [--to FILE]   (embedded store; through the running server's admin API)
+          java -jar tt-vertx.jar [--conf conf.json] restore FILE [--force] (embedded store, server stopped)
         without --conf, ./conf.json is read when present, else every role runs with its defaults.""";
   }
 }

@@ -9,6 +9,7 @@ import io.ttvertx.msfs.MsfsVerticle;
 import io.ttvertx.msg.MsgVerticle;
 import io.ttvertx.push.PushVerticle;
 import io.ttvertx.route.RouteVerticle;
+import io.ttvertx.webhook.WebhookVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -59,6 +60,10 @@ public final class ServerDeployer {
     }
     if (options.deploysPush()) {
       chain = chain.compose(v -> deploy(PushVerticle.class.getName(), options.push().instances(), options.pushConfig()));
+    }
+    if (options.deploysWebhooks()) {
+      chain = chain.compose(v -> deploy(WebhookVerticle.class.getName(), options.webhooks().instances(),
+          options.webhookConfig()));
     }
     return chain;
   }

@@ -134,6 +134,16 @@ public final class Addresses {
   public static final String PUSH_KIND = "kind";
   public static final String PUSH_KIND_SINGLE = "single";
   public static final String PUSH_KIND_GROUP = "group";
+  /**
+   * msg -> one webhook verticle of the cluster (sent, never published, so each message is posted once): a
+   * stored message, body and {@link #PUSH_KIND} header as for {@link #PUSH_MESSAGE}. No reply.
+   */
+  public static final String WEBHOOK_MESSAGE = "tt.webhook.message";
+  /**
+   * db proxy (JSON): {} asks for an online backup of the store into a new file of the backup directory;
+   * reply {file, bytes, tookMs}; fails with code 409 when the store cannot (MySQL) or one is being written.
+   */
+  public static final String DB_BACKUP = "tt.db.backup";
 
   // header names
   public static final String ACTION = "action";

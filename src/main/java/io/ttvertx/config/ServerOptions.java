@@ -22,6 +22,7 @@ public final class ServerOptions {
   private final ClusterOptions cluster;
   private final MsfsOptions msfs;
   private final PushOptions push;
+  private final WebhookOptions webhooks;
   private final String aesKey;
   private final JsonObject source;
 
@@ -41,6 +42,7 @@ public final class ServerOptions {
     this.cluster = ClusterOptions.read(source, env);
     this.msfs = MsfsOptions.read(source, env);
     this.push = PushOptions.read(source, env);
+    this.webhooks = WebhookOptions.read(source, env);
     this.aesKey = new ConfigReader(source, "db", env).string("aesKey", "TT_AES_KEY", DEFAULT_AES_KEY);
     if (aesKey.length() != 32) {
       throw new IllegalArgumentException("db.aesKey must have 32 characters (TeamTalk's aesKey), got " + aesKey.length());
@@ -81,6 +83,8 @@ public final class ServerOptions {
   public boolean deploysHttpMsg() { return source.containsKey("httpMsg") && httpMsg.instances() > 0; }
   public boolean deploysMsfs() { return source.containsKey("msfs") && msfs.instances() > 0; }
   public boolean deploysPush() { return source.containsKey("push") && push.instances() > 0; }
+  /** Webhooks run where URLs are configured (TT_WEBHOOK_URLS counts as configuring them). */
+  public boolean deploysWebhooks() { return webhooks.instances() > 0 && !webhooks.urls().isEmpty(); }
 
   public LoginOptions login() { return login; }
   public MsgOptions msg() { return msg; }
@@ -99,6 +103,8 @@ public final class ServerOptions {
   public MsfsOptions msfs() { return msfs; }
   /** The push verticle (TeamTalk's push_server). */
   public PushOptions push() { return push; }
+  /** The outgoing webhooks. */
+  public WebhookOptions webhooks() { return webhooks; }
   /** The AES key TeamTalk clients encrypt message text with (TeamTalk's default unless configured). */
   public String aesKey() { return aesKey; }
 
@@ -131,5 +137,10 @@ public final class ServerOptions {
   /** The configuration the push verticle is deployed with: its section and the AES key message text is read with. */
   public JsonObject pushConfig() {
     return push.toJson().put("aesKey", aesKey);
+  }
+
+  /** The configuration the webhook verticle is deployed with: its section and the AES key message text is read with. */
+  public JsonObject webhookConfig() {
+    return webhooks.toJson().put("aesKey", aesKey);
   }
 }

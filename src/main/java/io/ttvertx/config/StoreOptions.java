@@ -12,6 +12,7 @@ public final class StoreOptions {
   public static final String MYSQL = "mysql";
 
   public static final String DEFAULT_EMBEDDED_PATH = "data/teamtalk";
+  public static final String DEFAULT_BACKUP_DIRECTORY = "data/backups";
   public static final String DEFAULT_MYSQL_HOST = "127.0.0.1";
   public static final int DEFAULT_MYSQL_PORT = 3306;
   public static final String DEFAULT_MYSQL_DATABASE = "teamtalk";
@@ -28,6 +29,7 @@ public final class StoreOptions {
 
   private String type = EMBEDDED;
   private String embeddedPath = DEFAULT_EMBEDDED_PATH;
+  private String backupDirectory = DEFAULT_BACKUP_DIRECTORY;
   private String mysqlHost = DEFAULT_MYSQL_HOST;
   private int mysqlPort = DEFAULT_MYSQL_PORT;
   private String mysqlDatabase = DEFAULT_MYSQL_DATABASE;
@@ -61,6 +63,10 @@ public final class StoreOptions {
       throw new IllegalArgumentException("store.type must be 'embedded' or 'mysql', got '" + options.type + "'");
     }
     options.embeddedPath = embedded.string("path", "TT_EMBEDDED_PATH", DEFAULT_EMBEDDED_PATH);
+    options.backupDirectory = embedded.string("backupDirectory", "TT_BACKUP_DIRECTORY", DEFAULT_BACKUP_DIRECTORY);
+    if (options.backupDirectory.isBlank()) {
+      throw new IllegalArgumentException("store.embedded.backupDirectory must not be empty");
+    }
     options.mysqlHost = mysql.string("host", "TT_MYSQL_HOST", DEFAULT_MYSQL_HOST);
     options.mysqlPort = mysql.port("port", "TT_MYSQL_PORT", DEFAULT_MYSQL_PORT);
     options.mysqlDatabase = mysql.string("database", "TT_MYSQL_DATABASE", DEFAULT_MYSQL_DATABASE);
@@ -96,6 +102,8 @@ public final class StoreOptions {
 
   public String type() { return type; }
   public String embeddedPath() { return embeddedPath; }
+  /** Where online backups of the embedded store are written (the admin API's POST /backup). */
+  public String backupDirectory() { return backupDirectory; }
   public String mysqlHost() { return mysqlHost; }
   public int mysqlPort() { return mysqlPort; }
   public String mysqlDatabase() { return mysqlDatabase; }
@@ -116,6 +124,7 @@ public final class StoreOptions {
 
   public StoreOptions setType(String type) { this.type = type; return this; }
   public StoreOptions setEmbeddedPath(String embeddedPath) { this.embeddedPath = embeddedPath; return this; }
+  public StoreOptions setBackupDirectory(String backupDirectory) { this.backupDirectory = backupDirectory; return this; }
   public StoreOptions setMysqlHost(String mysqlHost) { this.mysqlHost = mysqlHost; return this; }
   public StoreOptions setMysqlPort(int mysqlPort) { this.mysqlPort = mysqlPort; return this; }
   public StoreOptions setMysqlDatabase(String mysqlDatabase) { this.mysqlDatabase = mysqlDatabase; return this; }
@@ -136,7 +145,7 @@ public final class StoreOptions {
   public JsonObject toJson() {
     return new JsonObject()
         .put("type", type)
-        .put("embedded", new JsonObject().put("path", embeddedPath))
+        .put("embedded", new JsonObject().put("path", embeddedPath).put("backupDirectory", backupDirectory))
         .put("mysql", new JsonObject().put("host", mysqlHost).put("port", mysqlPort).put("database", mysqlDatabase)
             .put("user", mysqlUser).put("password", mysqlPassword).put("poolSize", mysqlPoolSize))
         .put("redis", new JsonObject().put("host", redisHost).put("port", redisPort).put("password", redisPassword)

@@ -9,6 +9,7 @@ import io.ttvertx.bus.Addresses;
 import io.ttvertx.bus.DbBatch;
 import io.ttvertx.config.FileOptions;
 import io.ttvertx.config.StoreOptions;
+import io.ttvertx.store.BackupStore;
 import io.ttvertx.store.Store;
 import io.ttvertx.store.Stores;
 import io.vertx.core.Future;
@@ -60,6 +61,7 @@ public class DbProxyVerticle extends VerticleBase {
   private MessageConsumer<Buffer> consumer;
   private MessageConsumer<Buffer> ownConsumer;
   private PushAnswers pushAnswers;
+  private BackupAnswers backupAnswers;
   private String address;
   private long retentionTimer;
   /** By command id, negated for failures. */
@@ -82,11 +84,13 @@ public class DbProxyVerticle extends VerticleBase {
     pushAnswers = new PushAnswers(store, store, store, store);
     new AdminAnswers(store, store, options.type()).register(commands);
     new AdminChatAnswers(store, store).register(commands);
+    backupAnswers = new BackupAnswers(vertx, (BackupStore) store, options.backupDirectory());
     return store.start().compose(v -> {
       address = Addresses.dbInstance(UUID.randomUUID().toString());
       consumer = vertx.eventBus().consumer(Addresses.DB, this::handle);
       ownConsumer = vertx.eventBus().consumer(address, this::handle);
-      return Future.all(consumer.completion(), ownConsumer.completion(), pushAnswers.start(vertx.eventBus()));
+      return Future.all(consumer.completion(), ownConsumer.completion(), pushAnswers.start(vertx.eventBus()),
+          backupAnswers.start());
     }).onSuccess(v -> {
       log.info("db proxy ready on the {} store", options.type());
       int retentionDays = config().getInteger(OFFLINE_FILE_RETENTION_DAYS, FileOptions.DEFAULT_RETENTION_DAYS);
@@ -112,7 +116,7 @@ public class DbProxyVerticle extends VerticleBase {
   public Future<?> stop() {
     vertx.cancelTimer(retentionTimer);
     Future<?> unregistered = consumer == null ? Future.succeededFuture()
-        : Future.all(consumer.unregister(), ownConsumer.unregister(), pushAnswers.stop());
+        : Future.all(consumer.unregister(), ownConsumer.unregister(), pushAnswers.stop(), backupAnswers.stop());
     return unregistered.eventually(() -> store.close());
   }
 

@@ -56,6 +56,7 @@ final class AdminApi {
   private final ApiKeys keys;
   private final AdminOperations operations;
   private final ChatOperations chat;
+  private final BackupOperation backups;
   private final IdempotencyCache<Answer> creations = new IdempotencyCache<>(MAX_IDEMPOTENCY_ENTRIES,
       System::currentTimeMillis);
   private final OpenAPIContract contract;
@@ -68,6 +69,7 @@ final class AdminApi {
     this.keys = new ApiKeys(options.apiKeys());
     this.operations = new AdminOperations(vertx, db, options.busTimeoutMs());
     this.chat = new ChatOperations(vertx, db, operations, cipher, options.noticeSenderId());
+    this.backups = new BackupOperation(vertx);
     this.contract = contract;
     this.contractText = contractText;
   }
@@ -101,6 +103,7 @@ final class AdminApi {
     RouterBuilder builder = RouterBuilder.create(vertx, contract, (ctx, operation) -> RequestUtils.extract(ctx.request(),
         operation, () -> Future.succeededFuture(ctx.body().buffer() == null ? Buffer.buffer() : ctx.body().buffer())));
     Map<String, Function<ValidatedRequest, Future<Answer>>> handlers = Map.ofEntries(
+        Map.entry("backup", backups::backup),
         Map.entry("createUser", idempotent("createUser", operations::createUser)),
         Map.entry("getUser", operations::getUser),
         Map.entry("updateUser", operations::updateUser),

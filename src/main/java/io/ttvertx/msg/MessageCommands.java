@@ -54,6 +54,7 @@ final class MessageCommands extends CommandHandlers {
             Pdu.encode(ServiceID.SID_MSG_VALUE, MessageCmdID.CID_MSG_DATA_VALUE, 0, stored.getMsg()), connection.id(),
             receivedAt);
         askForPush(Addresses.PUSH_KIND_GROUP, answer);
+        tellWebhooks(Addresses.PUSH_KIND_GROUP, answer);
       } else {
         IMMessage.IMMsgData stored = parseAnswer(IMMessage.IMMsgData.parser(), answer);
         acknowledge(connection, pdu, stored, SessionType.SESSION_TYPE_SINGLE);
@@ -61,6 +62,7 @@ final class MessageCommands extends CommandHandlers {
             new Pdu(Pdu.VERSION, 0, ServiceID.SID_MSG_VALUE, MessageCmdID.CID_MSG_DATA_VALUE, 0, 0, answer).encode(),
             connection.id(), receivedAt);
         askForPush(Addresses.PUSH_KIND_SINGLE, answer);
+        tellWebhooks(Addresses.PUSH_KIND_SINGLE, answer);
       }
     });
   }
@@ -71,6 +73,12 @@ final class MessageCommands extends CommandHandlers {
    */
   private void askForPush(String kind, Buffer stored) {
     server.eventBus().send(Addresses.PUSH_MESSAGE, stored,
+        new DeliveryOptions().addHeader(Addresses.PUSH_KIND, kind));
+  }
+
+  /** As {@link #askForPush}, to one webhook verticle of the cluster; none running, the bus drops it. */
+  private void tellWebhooks(String kind, Buffer stored) {
+    server.eventBus().send(Addresses.WEBHOOK_MESSAGE, stored,
         new DeliveryOptions().addHeader(Addresses.PUSH_KIND, kind));
   }
 

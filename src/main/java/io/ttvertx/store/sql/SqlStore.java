@@ -2,6 +2,7 @@ package io.ttvertx.store.sql;
 
 import io.ttvertx.config.StoreOptions;
 import io.ttvertx.store.AdminRefusal;
+import io.ttvertx.store.BackupStore;
 import io.ttvertx.store.DepartmentRecord;
 import io.ttvertx.store.DeviceStore;
 import io.ttvertx.store.DeviceToken;
@@ -24,6 +25,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -40,7 +42,7 @@ import java.util.function.Supplier;
  * {@link SqlOfflineFiles}. This class only routes each call to
  * its parts and runs them on the Vert.x context the store was started on, which owns their state.
  */
-public final class SqlStore implements Store {
+public final class SqlStore implements Store, BackupStore {
   /** The parts every backend shares, for the backend to build on. */
   public record SharedParts(SqlDatabase db, SqlDirectory directory, Relations relations, RecentSessions sessions,
                             GroupMembers sqlMembers, SqlGroupShields sqlShields, SqlDeviceTokens sqlTokens) {
@@ -93,6 +95,17 @@ public final class SqlStore implements Store {
       return new Backend(writer, new SqlUnreadCounters(db), shared.sqlMembers(), shared.sqlShields(),
           shared.sqlTokens(), writer::start, writer::close);
     });
+  }
+
+  // ---- online backup
+
+  @Override
+  public Future<Long> backupTo(Path file) {
+    if (db instanceof H2Database h2) {
+      return onContext(() -> h2.backupTo(file));
+    }
+    return Future.failedFuture(new StoreException("online backup is for the embedded store; back up MySQL with"
+        + " mysqldump --single-transaction (see the README, \"Backup and restore\")"));
   }
 
   // ---- lifecycle

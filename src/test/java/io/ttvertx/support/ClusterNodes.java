@@ -1,0 +1,99 @@
+package io.ttvertx.support;
+
+import io.ttvertx.ServerDeployer;
+import io.ttvertx.ServerVertx;
+import io.ttvertx.config.ServerOptions;
+import io.ttvertx.config.StoreOptions;
+import io.ttvertx.store.NewUser;
+import io.ttvertx.store.Store;
+import io.ttvertx.store.Stores;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+import static io.ttvertx.support.Await.await;
+
+/**
+ * Clustered nodes in one JVM (Hazelcast on 127.0.0.1 at a port of the test's own), each a Vert.x with a
+ * route and a msg server on a free port, sharing one embedded store that the first node's db proxy opens.
+ */
+public final class ClusterNodes {
+  /** One node: its Vert.x, its roles and its msg port. */
+  public record Node(Vertx vertx, ServerDeployer deployer, int msgPort) {
+  }
+
+  private final int hazelcastPort;
+  private final JsonObject storeConfig;
+  private final List<Node> nodes = new ArrayList<>();
+
+  /** Nodes on {@code hazelcastPort} sharing a fresh embedded store in a temporary directory. */
+  public ClusterNodes(int hazelcastPort) {
+    this.hazelcastPort = hazelcastPort;
+    try {
+      storeConfig = new JsonObject().put("type", StoreOptions.EMBEDDED).put("embedded",
+          new JsonObject().put("path", Files.createTempDirectory("tt-cluster").resolve("teamtalk").toString()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Creates the users (in department "Dev") before any node opens the store; their ids by name. */
+  public Map<String, Integer> createUsers(List<String> names, String password) {
+    Vertx setup = Vertx.vertx();
+    Store store = Stores.create(setup, StoreOptions.fromJson(storeConfig));
+    Map<String, Integer> ids = new HashMap<>();
+    try {
+      await(store.start());
+      for (String name : names) {
+        ids.put(name, await(store.addUser(new NewUser(name, password, name, "Dev"))).id());
+      }
+    } finally {
+      await(store.close());
+      await(setup.close());
+    }
+    return ids;
+  }
+
+  /** Starts a node (with the db proxy for the first), its configuration passed through {@code configure}. */
+  public Node start(UnaryOperator<JsonObject> configure) {
+    int msgPort = TestServer.freePort();
+    JsonObject config = new JsonObject()
+        .put("cluster", new JsonObject().put("host", "127.0.0.1").put("hazelcastPort", hazelcastPort)
+            .put("members", new JsonArray().add("127.0.0.1")))
+        .put("msg", new JsonObject().put("host", "127.0.0.1").put("port", msgPort).put("priorIp", "127.0.0.1"))
+        .put("route", new JsonObject())
+        .put("store", storeConfig);
+    if (nodes.isEmpty()) {
+      config.put("db", new JsonObject());
+    }
+    ServerOptions options = ServerOptions.read(configure.apply(config), Map.of());
+    Vertx vertx = await(ServerVertx.create(options.cluster()));
+    ServerDeployer deployer = new ServerDeployer(vertx, options);
+    await(deployer.deploy());
+    Node node = new Node(vertx, deployer, msgPort);
+    nodes.add(node);
+    return node;
+  }
+
+  public Node get(int index) {
+    return nodes.get(index);
+  }
+
+  /** Stops the nodes, the last started first. */
+  public void stopAll() {
+    for (int i = nodes.size() - 1; i >= 0; i--) {
+      await(nodes.get(i).deployer().undeploy());
+      await(nodes.get(i).vertx().close());
+    }
+    nodes.clear();
+  }
+}
