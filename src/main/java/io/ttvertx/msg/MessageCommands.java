@@ -1,7 +1,7 @@
 package io.ttvertx.msg;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import io.ttvertx.bus.Addresses;
+import io.ttvertx.bus.StoredMessages;
 import io.ttvertx.protocol.Pdu;
 import io.ttvertx.proto.IMBaseDefine.MessageCmdID;
 import io.ttvertx.proto.IMBaseDefine.MsgType;
@@ -11,10 +11,11 @@ import io.ttvertx.proto.IMBaseDefine.SwitchServiceCmdID;
 import io.ttvertx.proto.IMMessage;
 import io.ttvertx.proto.IMSwitchService;
 import io.ttvertx.proto.TTInternal;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.DeliveryOptions;
 
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * Message service (0x03) and the peer-to-peer command relay (0x06). A message is stored first; only
@@ -53,38 +54,30 @@ final class MessageCommands extends CommandHandlers {
         server.route().deliverMessage(stored.getMemberIdListList(),
             Pdu.encode(ServiceID.SID_MSG_VALUE, MessageCmdID.CID_MSG_DATA_VALUE, 0, stored.getMsg()), connection.id(),
             receivedAt);
-        askForPush(Addresses.PUSH_KIND_GROUP, answer);
-        tellWebhooks(Addresses.PUSH_KIND_GROUP, answer);
+        StoredMessages.handOff(server.eventBus(), true, answer);
       } else {
         IMMessage.IMMsgData stored = parseAnswer(IMMessage.IMMsgData.parser(), answer);
         acknowledge(connection, pdu, stored, SessionType.SESSION_TYPE_SINGLE);
         server.route().deliverMessage(List.of(stored.getToSessionId(), connection.userId()),
             new Pdu(Pdu.VERSION, 0, ServiceID.SID_MSG_VALUE, MessageCmdID.CID_MSG_DATA_VALUE, 0, 0, answer).encode(),
             connection.id(), receivedAt);
-        askForPush(Addresses.PUSH_KIND_SINGLE, answer);
-        tellWebhooks(Addresses.PUSH_KIND_SINGLE, answer);
+        StoredMessages.handOff(server.eventBus(), false, answer);
       }
     });
   }
 
-  /**
-   * Hands the stored message to one push verticle of the cluster (a send, not a publish) and waits for
-   * nothing: with no push verticle running the bus drops it.
-   */
-  private void askForPush(String kind, Buffer stored) {
-    server.eventBus().send(Addresses.PUSH_MESSAGE, stored,
-        new DeliveryOptions().addHeader(Addresses.PUSH_KIND, kind));
+  /** Each type's label, made once: "single_text", "group_audio"... */
+  private static final Map<MsgType, String> METRIC_TYPES = new EnumMap<>(MsgType.class);
+
+  static {
+    for (MsgType type : MsgType.values()) {
+      METRIC_TYPES.put(type, type.name().replace("MSG_TYPE_", "").toLowerCase(Locale.ROOT));
+    }
   }
 
-  /** As {@link #askForPush}, to one webhook verticle of the cluster; none running, the bus drops it. */
-  private void tellWebhooks(String kind, Buffer stored) {
-    server.eventBus().send(Addresses.WEBHOOK_MESSAGE, stored,
-        new DeliveryOptions().addHeader(Addresses.PUSH_KIND, kind));
-  }
-
-  /** "single_text", "group_audio"...; "unknown" for a type no client sends. */
+  /** The type's metric label; "unknown" for a type no client sends. */
   private static String metricType(MsgType type) {
-    return type == null ? "unknown" : type.name().replace("MSG_TYPE_", "").toLowerCase(java.util.Locale.ROOT);
+    return type == null ? "unknown" : METRIC_TYPES.get(type);
   }
 
   private static void acknowledge(MsgConnection connection, Pdu pdu, IMMessage.IMMsgData stored, SessionType type) {
