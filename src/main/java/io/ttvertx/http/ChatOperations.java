@@ -3,6 +3,7 @@ package io.ttvertx.http;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.ttvertx.bus.Addresses;
+import io.ttvertx.bus.StoredMessages;
 import io.ttvertx.bus.DbClient;
 import io.ttvertx.db.MessageCipher;
 import io.ttvertx.http.AdminOperations.Answer;
@@ -343,8 +344,7 @@ final class ChatOperations {
               Pdu.encode(ServiceID.SID_MSG_VALUE, MessageCmdID.CID_MSG_DATA_VALUE, 0, stored),
               new DeliveryOptions().addHeader(Addresses.TO,
                   receivers.stream().map(String::valueOf).collect(Collectors.joining(","))));
-          vertx.eventBus().send(Addresses.PUSH_MESSAGE, answer, new DeliveryOptions()
-              .addHeader(Addresses.PUSH_KIND, group ? Addresses.PUSH_KIND_GROUP : Addresses.PUSH_KIND_SINGLE));
+          StoredMessages.handOff(vertx.eventBus(), group, answer);
           return new JsonObject().put("msgId", stored.getMsgId()).put("sessionId", toSessionId)
               .put("sessionType", group ? "group" : "single").put("createTime", stored.getCreateTime());
         });
