@@ -49,7 +49,7 @@ public final class ServerDeployer {
           options.login().toJson()));
     }
     if (options.deploysMsg()) {
-      chain = chain.compose(v -> deploy(MsgVerticle.class.getName(), options.msg().instances(), options.msg().toJson()));
+      chain = chain.compose(v -> deploy(MsgVerticle.class.getName(), options.msg().instances(), options.msgConfig()));
     }
     if (options.deploysHttpMsg()) {
       chain = chain.compose(v -> deploy(HttpMsgVerticle.class.getName(), options.httpMsg().instances(),

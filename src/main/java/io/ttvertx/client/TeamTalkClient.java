@@ -12,7 +12,11 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.net.NetSocket;
+import io.vertx.core.streams.ReadStream;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -24,15 +28,29 @@ import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The client side of the TeamTalk protocol, as TeamTalk's apps speak it: requests carry a seq that
  * the response echoes; frames the server sends unprompted carry seq 0 and are queued until taken
  * with {@link #nextPush(int)}. Used by the tests and the load generator. Its methods may be called
  * from any thread (tests call it from their own), so its small state is guarded by the instance lock.
+ * It speaks over TCP, as the native apps do, or over the msg role's WebSocket, one PDU per binary
+ * message, as the web client does.
  */
 public final class TeamTalkClient {
-  private final NetSocket socket;
+  /** The link's operations this client uses: a NetSocket's or a WebSocket's. */
+  private interface Link {
+    Future<Void> write(Buffer bytes);
+
+    void pause();
+
+    Future<Void> close();
+  }
+
+  private final Link socket;
+  private final WebSocket webSocket;
   private final Map<Integer, Promise<Pdu>> pending = new HashMap<>();
   private final ArrayDeque<Pdu> pushes = new ArrayDeque<>();
   private final List<PushWaiter> pushWaiters = new ArrayList<>();
@@ -41,18 +59,52 @@ public final class TeamTalkClient {
   private int nextSeq = 1;
   /** Referenced so that Vert.x does not close the NetClient (and its socket) when it is garbage-collected. */
   @SuppressWarnings("unused")
-  private NetClient ownNetClient;
+  private Object ownClient;
 
   private record PushWaiter(int commandId, Promise<Pdu> promise) {
   }
 
   private TeamTalkClient(NetSocket socket, int maxFrameLength) {
-    this.socket = socket;
+    this.socket = linkOf(socket, socket::write, socket::close);
+    this.webSocket = null;
     PduParser parser = new PduParser(maxFrameLength)
         .pduHandler(this::handlePdu)
         .errorHandler(reason -> socket.close());
     socket.handler(parser);
     socket.closeHandler(v -> handleClosed());
+  }
+
+  private TeamTalkClient(WebSocket webSocket) {
+    this.socket = linkOf(webSocket, webSocket::writeBinaryMessage, webSocket::close);
+    this.webSocket = webSocket;
+    webSocket.binaryMessageHandler(message -> {
+      if (message.length() >= Pdu.HEADER_LENGTH && message.getUnsignedInt(0) == message.length()) {
+        handlePdu(Pdu.decode(message));
+      } else {
+        webSocket.close();
+      }
+    });
+    webSocket.closeHandler(v -> handleClosed());
+  }
+
+  private static Link linkOf(ReadStream<?> stream, Function<Buffer, Future<Void>> write,
+                             Supplier<Future<Void>> close) {
+    return new Link() {
+      @Override
+      public Future<Void> write(Buffer bytes) {
+        return write.apply(bytes);
+      }
+
+      @Override
+      public void pause() {
+        stream.pause();
+      }
+
+      @Override
+      public Future<Void> close() {
+        return close.get();
+      }
+    };
   }
 
   private synchronized void handleClosed() {
@@ -71,7 +123,7 @@ public final class TeamTalkClient {
     NetClient netClient = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true));
     return connect(netClient, host, port).andThen(ar -> {
       if (ar.succeeded()) {
-        ar.result().ownNetClient = netClient;
+        ar.result().ownClient = netClient;
         ar.result().closed().onComplete(v -> netClient.close());
       } else {
         netClient.close();
@@ -81,6 +133,32 @@ public final class TeamTalkClient {
 
   public static Future<TeamTalkClient> connect(NetClient netClient, String host, int port) {
     return netClient.connect(port, host).map(socket -> new TeamTalkClient(socket, 16 * 1024 * 1024));
+  }
+
+  /**
+   * Connects to the msg role's WebSocket ({@code ws://host:port/ws}) with a WebSocketClient of its own;
+   * {@code origin} is sent as the page's Origin (null: none, as a non-browser client).
+   */
+  public static Future<TeamTalkClient> connectWebSocket(Vertx vertx, String host, int port, String origin) {
+    WebSocketClient client = vertx.createWebSocketClient();
+    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(host).setPort(port).setURI("/ws")
+        .setAllowOriginHeader(origin != null);
+    if (origin != null) {
+      options.addHeader("origin", origin);
+    }
+    return client.connect(options).map(TeamTalkClient::new).andThen(ar -> {
+      if (ar.succeeded()) {
+        ar.result().ownClient = client;
+        ar.result().closed().onComplete(v -> client.close());
+      } else {
+        client.close();
+      }
+    });
+  }
+
+  /** The reason in the server's WebSocket close frame; null over TCP or before the close. */
+  public String closeReason() {
+    return webSocket == null ? null : webSocket.closeReason();
   }
 
   /** The lowercase hex md5 of the typed password: what TeamTalk clients send as the password. */
@@ -122,6 +200,7 @@ public final class TeamTalkClient {
     return seq;
   }
 
+  /** Writes {@code bytes} as they are: on TCP into the stream, on a WebSocket as one binary message. */
   public Future<Void> sendRaw(Buffer bytes) {
     return socket.write(bytes);
   }

@@ -65,7 +65,7 @@ public final class ServerOptions {
   public static JsonObject defaultConfig() {
     return new JsonObject()
         .put("login", new JsonObject())
-        .put("msg", new JsonObject())
+        .put("msg", new JsonObject().put("webPort", MsgOptions.DEFAULT_WEB_PORT))
         .put("route", new JsonObject())
         .put("db", new JsonObject())
         .put("store", new JsonObject())
@@ -111,6 +111,11 @@ public final class ServerOptions {
   /** The configuration the route verticle is deployed with: its conf.json section. */
   public JsonObject routeConfig() {
     return source.getJsonObject("route", new JsonObject()).copy();
+  }
+
+  /** The configuration the msg verticle is deployed with: its section and the AES key the web client encrypts text with. */
+  public JsonObject msgConfig() {
+    return msg.toJson().put("aesKey", aesKey);
   }
 
   /** The configuration the file verticle is deployed with: its section and the storage section. */

@@ -1,6 +1,7 @@
 package io.ttvertx.login;
 
 import io.ttvertx.bus.Addresses;
+import io.ttvertx.bus.MsfsDirectory;
 import io.ttvertx.bus.LocalNode;
 import io.ttvertx.config.LoginOptions;
 import io.vertx.core.Future;

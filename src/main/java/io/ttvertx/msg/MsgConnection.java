@@ -4,17 +4,15 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
 import io.ttvertx.protocol.ClientTypes;
 import io.ttvertx.protocol.Pdu;
-import io.ttvertx.protocol.PduParser;
 import io.ttvertx.proto.IMBaseDefine.OtherCmdID;
 import io.ttvertx.proto.IMBaseDefine.ServiceID;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.net.NetSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One client socket: owns its framing, login state, user, client type and activity time, and closes
+ * One client link (TCP or WebSocket, through {@link MsgTransport}): owns its login state, user, client type and activity time, and closes
  * exactly once, telling route and the verticle. Until login succeeds only login and heartbeat frames
  * are accepted; anything else closes the connection.
  */
@@ -33,7 +31,7 @@ final class MsgConnection {
   enum State { AWAITING_LOGIN, LOGGING_IN, ONLINE, CLOSED }
 
   private final long id;
-  private final NetSocket socket;
+  private final MsgTransport socket;
   private final MsgVerticle server;
   private final String remote;
   private final long connectedAt;
@@ -52,22 +50,17 @@ final class MsgConnection {
   private Future<Void> changes = Future.succeededFuture();
   private Future<Void> nonMessageChanges = Future.succeededFuture();
 
-  MsgConnection(long id, NetSocket socket, MsgVerticle server) {
+  MsgConnection(long id, MsgTransport socket, MsgVerticle server) {
     this.id = id;
     this.socket = socket;
     this.server = server;
-    this.remote = String.valueOf(socket.remoteAddress());
+    this.remote = socket.remoteAddress();
     this.connectedAt = System.currentTimeMillis();
     this.lastReceivedAt = connectedAt;
   }
 
   void start(int maxFrameLength) {
-    PduParser parser = new PduParser(maxFrameLength)
-        .pduHandler(this::handlePdu)
-        .errorHandler(reason -> close("malformed frame: " + reason));
-    socket.handler(parser);
-    socket.closeHandler(v -> close("closed by peer"));
-    socket.exceptionHandler(e -> close("socket error: " + e.getMessage()));
+    socket.start(maxFrameLength, this::handlePdu, this::close);
   }
 
   private void handlePdu(Pdu pdu) {
@@ -225,7 +218,7 @@ final class MsgConnection {
     }
     server.removeConnection(this);
     flush();
-    socket.close();
+    socket.close(reason);
   }
 
   /** Closes the connection when it has been silent too long; returns true when it did. */

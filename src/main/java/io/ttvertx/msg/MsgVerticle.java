@@ -4,6 +4,7 @@ import io.ttvertx.bus.Addresses;
 import io.ttvertx.bus.DbClient;
 import io.ttvertx.config.MsgOptions;
 import io.ttvertx.config.PublicAddress;
+import io.ttvertx.db.MessageCipher;
 import io.ttvertx.proto.IMBaseDefine.KickReasonType;
 import io.ttvertx.proto.IMBaseDefine.LoginCmdID;
 import io.ttvertx.proto.IMBaseDefine.ServiceID;
@@ -20,7 +21,6 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
-import io.vertx.core.net.NetSocket;
 import io.ttvertx.ThrottledLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,8 +33,9 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * The client-facing TCP server. Each instance owns the connections its acceptor hands it (all
- * instances share the port) and a private event-bus address on which route delivers frames and kicks
+ * The client-facing TCP server, and the web port where browsers connect over a WebSocket
+ * ({@link WebEndpoint}). Each instance owns the connections its acceptors hand it (all instances share
+ * the ports) and a private event-bus address on which route delivers frames and kicks
  * for them. It publishes its load for the login server.
  */
 public class MsgVerticle extends VerticleBase {
@@ -69,6 +70,7 @@ public class MsgVerticle extends VerticleBase {
   private long overloadsSinceLog;
   private long overloadLoggedAt;
   private NetServer server;
+  private WebEndpoint web;
   private MessageConsumer<Buffer> consumer;
   private MessageConsumer<Object> loadRequestConsumer;
   private MessageConsumer<Buffer> broadcastConsumer;
@@ -104,10 +106,15 @@ public class MsgVerticle extends VerticleBase {
         .setPort(options.port())
         .setTcpNoDelay(true)
         .setTcpKeepAlive(true));
-    server.connectHandler(this::handleConnect);
+    server.connectHandler(socket -> accept(new TcpTransport(socket)));
+    web = options.webPort() > 0
+        ? new WebEndpoint(vertx, options, config().getString("aesKey", MessageCipher.DEFAULT_KEY),
+            socket -> accept(new WebSocketTransport(socket)))
+        : null;
     return Future.all(consumer.completion(), loadRequestConsumer.completion(), broadcastConsumer.completion(),
             db.start())
         .compose(v -> server.listen())
+        .compose(s -> web == null ? Future.succeededFuture(s) : web.start().map(s))
         .onSuccess(s -> {
           log.info("msg listening on {}:{} (instance {}, handing out {} / {})", options.host(), s.actualPort(),
               instanceId.substring(0, 8), priorIp, backupIp);
@@ -127,15 +134,16 @@ public class MsgVerticle extends VerticleBase {
     }
     vertx.eventBus().publish(Addresses.MSG_LOAD, loadReport().put("gone", true));
     metrics.close();
-    return Future.all(server.close(), consumer.unregister(), loadRequestConsumer.unregister(),
-        broadcastConsumer.unregister(), db.stop());
+    return Future.all(server.close(), web == null ? Future.succeededFuture() : web.stop(), consumer.unregister(),
+        loadRequestConsumer.unregister(), broadcastConsumer.unregister(), db.stop());
   }
 
-  private void handleConnect(NetSocket socket) {
+  /** A new client, over TCP or a WebSocket. */
+  private void accept(MsgTransport socket) {
     if (connections.size() >= maxConnections) {
       log.warn("refusing connection from {}: {} connections, the most this instance takes", socket.remoteAddress(),
           connections.size());
-      socket.close();
+      socket.close("server full");
       return;
     }
     MsgConnection connection = new MsgConnection(nextConnectionId++, socket, this);

@@ -1,0 +1,62 @@
+package io.ttvertx.msg;
+
+import io.ttvertx.protocol.Pdu;
+import io.ttvertx.protocol.PduParser;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetSocket;
+
+/** A native TeamTalk client's TCP socket: a byte stream framed by {@link PduParser}. */
+final class TcpTransport implements MsgTransport {
+  private final NetSocket socket;
+
+  TcpTransport(NetSocket socket) {
+    this.socket = socket;
+  }
+
+  @Override
+  public void start(int maxFrameLength, Handler<Pdu> pdus, Handler<String> ended) {
+    PduParser parser = new PduParser(maxFrameLength)
+        .pduHandler(pdus)
+        .errorHandler(reason -> ended.handle("malformed frame: " + reason));
+    socket.handler(parser);
+    socket.closeHandler(v -> ended.handle("closed by peer"));
+    socket.exceptionHandler(e -> ended.handle("socket error: " + e.getMessage()));
+  }
+
+  @Override
+  public Future<Void> write(Buffer pdus) {
+    return socket.write(pdus);
+  }
+
+  @Override
+  public boolean writeQueueFull() {
+    return socket.writeQueueFull();
+  }
+
+  @Override
+  public void drainHandler(Handler<Void> handler) {
+    socket.drainHandler(handler);
+  }
+
+  @Override
+  public void pause() {
+    socket.pause();
+  }
+
+  @Override
+  public void resume() {
+    socket.resume();
+  }
+
+  @Override
+  public void close(String reason) {
+    socket.close();
+  }
+
+  @Override
+  public String remoteAddress() {
+    return String.valueOf(socket.remoteAddress());
+  }
+}

@@ -1,0 +1,178 @@
+package io.ttvertx.msg;
+
+import io.ttvertx.client.TeamTalkClient;
+import io.ttvertx.proto.IMBaseDefine;
+import io.ttvertx.proto.IMBaseDefine.ClientType;
+import io.ttvertx.proto.IMBaseDefine.LoginCmdID;
+import io.ttvertx.proto.IMLogin;
+import io.ttvertx.protocol.Pdu;
+import io.ttvertx.proto.IMOther;
+import io.ttvertx.support.ServerTestBase;
+import io.ttvertx.support.TestServer;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.UpgradeRejectedException;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.ttvertx.support.Await.await;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The msg role's WebSocket: a browser-style client speaking the real PDUs, one per binary message,
+ * logs in, chats with a native TCP client both ways, is kicked like a PC client, and a bad frame or a
+ * foreign Origin costs only that connection.
+ */
+public class WebSocketTest extends ServerTestBase {
+  static final int MAX_FRAME = 4096;
+  private final List<TeamTalkClient> webClients = new ArrayList<>();
+
+  @BeforeAll
+  static void start() {
+    JsonObject config = TestServer.defaultConfig();
+    config.getJsonObject("msg").put("maxFrameLength", MAX_FRAME);
+    startServer(config);
+  }
+
+  @AfterEach
+  void closeWebClients() {
+    webClients.forEach(TeamTalkClient::close);
+    webClients.clear();
+  }
+
+  private String ownOrigin() {
+    return "http://127.0.0.1:" + server.webPort;
+  }
+
+  private TeamTalkClient connectWeb() {
+    TeamTalkClient client = await(TeamTalkClient.connectWebSocket(vertx, "127.0.0.1", server.webPort, ownOrigin()));
+    webClients.add(client);
+    return client;
+  }
+
+  private Session loginWeb(String name) {
+    TeamTalkClient client = connectWeb();
+    IMLogin.IMLoginRes response = await(client.login(name, PASSWORD, ClientType.CLIENT_TYPE_WINDOWS));
+    assertThat(response.getResultCode()).isEqualTo(IMBaseDefine.ResultType.REFUSE_REASON_NONE);
+    return new Session(client, response.getUserInfo().getUserId(), response);
+  }
+
+  @Test
+  void aWebSocketClientLogsInAndChatsWithATcpClientBothWays() {
+    Session web = loginWeb("alice");
+    Session tcp = loginPc("bob");
+    assertThat(web.login().getUserInfo().getUserRealName()).isEqualTo("alice");
+
+    assertThat(sendText(web, tcp.userId(), "from the browser").getMsgId()).isPositive();
+    assertThat(text(receiveMessage(tcp).getMsgData())).isEqualTo("from the browser");
+
+    sendText(tcp, web.userId(), "from the app");
+    assertThat(text(receiveMessage(web).getMsgData())).isEqualTo("from the app");
+    roundTrip(web.client());
+  }
+
+  @Test
+  void aSecondPcLoginKicksTheBrowserAndAMobileLoginDoesNot() {
+    Session web = loginWeb("carol");
+    Session mobile = login("carol", ClientType.CLIENT_TYPE_ANDROID);
+    roundTrip(web.client());
+    assertThat(web.client().isClosed()).isFalse();
+
+    loginPc("carol");
+    IMLogin.IMKickUser kick = push(web.client(), LoginCmdID.CID_LOGIN_KICK_USER_VALUE, IMLogin.IMKickUser.parser());
+    assertThat(kick.getKickReason()).isEqualTo(IMBaseDefine.KickReasonType.KICK_REASON_DUPLICATE_USER);
+    await(web.client().closed());
+    roundTrip(mobile.client());
+  }
+
+  @Test
+  void aFrameWhoseHeaderLengthDisagreesClosesOnlyThatConnection() {
+    Session bystander = loginWeb("dave");
+    TeamTalkClient offender = connectWeb();
+    Buffer heartbeat = Pdu.encode(IMBaseDefine.ServiceID.SID_OTHER_VALUE,
+        IMBaseDefine.OtherCmdID.CID_OTHER_HEARTBEAT_VALUE, 1, IMOther.IMHeartBeat.getDefaultInstance());
+    offender.sendRaw(heartbeat.copy().appendByte((byte) 0));
+    await(offender.closed());
+    assertThat(offender.closeReason()).contains("malformed frame").contains("header says 16");
+    roundTrip(bystander.client());
+  }
+
+  @Test
+  void twoPdusInOneMessageAreRefusedToo() {
+    TeamTalkClient offender = connectWeb();
+    Buffer heartbeat = Pdu.encode(IMBaseDefine.ServiceID.SID_OTHER_VALUE,
+        IMBaseDefine.OtherCmdID.CID_OTHER_HEARTBEAT_VALUE, 1, IMOther.IMHeartBeat.getDefaultInstance());
+    offender.sendRaw(heartbeat.copy().appendBuffer(heartbeat));
+    await(offender.closed());
+    assertThat(offender.closeReason()).contains("malformed frame");
+  }
+
+  @Test
+  void aTextMessageClosesThatConnectionWithAReason() {
+    Session bystander = loginWeb("erin");
+    WebSocketClient raw = vertx.createWebSocketClient();
+    try {
+      WebSocket socket = await(raw.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(server.webPort)
+          .setURI("/ws")));
+      Promise<Void> closed = Promise.promise();
+      socket.closeHandler(v -> closed.complete());
+      socket.writeTextMessage("hello");
+      await(closed.future());
+      assertThat(socket.closeReason()).contains("text message");
+    } finally {
+      raw.close();
+    }
+    roundTrip(bystander.client());
+  }
+
+  @Test
+  void aMessageOverTheFrameLimitIsRefusedAndAtTheLimitIsServed() {
+    Session web = loginWeb("frank");
+    TeamTalkClient offender = connectWeb();
+    Buffer tooBig = Buffer.buffer(new byte[MAX_FRAME + 1]);
+    tooBig.setUnsignedInt(0, MAX_FRAME + 1);
+    offender.sendRaw(tooBig);
+    await(offender.closed());
+    roundTrip(web.client());
+  }
+
+  @Test
+  void aPageFromAnotherOriginIsRefusedWith403() {
+    assertThatThrownBy(() -> await(TeamTalkClient.connectWebSocket(vertx, "127.0.0.1", server.webPort,
+        "http://elsewhere.example")))
+        .hasRootCauseInstanceOf(UpgradeRejectedException.class)
+        .satisfies(e -> assertThat(((UpgradeRejectedException) rootCause(e)).getStatus()).isEqualTo(403));
+    assertThatThrownBy(() -> await(TeamTalkClient.connectWebSocket(vertx, "127.0.0.1", server.webPort,
+        "http://127.0.0.1:" + (server.webPort + 1))))
+        .hasRootCauseInstanceOf(UpgradeRejectedException.class);
+  }
+
+  @Test
+  void originsAreMatchedAgainstTheListOrTheHostWhenTheListIsEmpty() {
+    assertThat(WebEndpoint.originAllowed("http://chat.example.com", "x:1", List.of("https://chat.example.com"))).isFalse();
+    assertThat(WebEndpoint.originAllowed("https://chat.example.com", "x:1", List.of("https://chat.example.com/")))
+        .isTrue();
+    assertThat(WebEndpoint.originAllowed("https://any.example", "x:1", List.of("*"))).isTrue();
+    assertThat(WebEndpoint.originAllowed("http://host:8900", "host:8900", List.of())).isTrue();
+    assertThat(WebEndpoint.originAllowed("http://host:8901", "host:8900", List.of())).isFalse();
+    assertThat(WebEndpoint.originAllowed("null", "host:8900", List.of())).isFalse();
+    assertThat(WebEndpoint.originAllowed(null, "host:8900", List.of())).isTrue();
+  }
+
+  static Throwable rootCause(Throwable e) {
+    Throwable cause = e;
+    while (cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause;
+  }
+}
