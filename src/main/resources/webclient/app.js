@@ -118,12 +118,12 @@
         document.documentElement.lang = this.lang;
       },
       initial(user) {
-        const name = user ? (user.userRealName || user.userNickName || user.userName || '?') : '?';
+        const name = user ? (user.userNickName || user.userRealName || '?') : '?';
         return name.substring(0, 1).toUpperCase();
       },
       userName(id) {
         const u = this.users[id];
-        return u ? (u.userRealName || u.userNickName) : String(id);
+        return u ? (u.userNickName || u.userRealName) : String(id);
       },
       sessionName(key) {
         const id = Number(key.substring(2));
@@ -389,10 +389,9 @@
         if (mine) {
           return;
         }
+        session.unread++;
         if (key === this.current && !document.hidden) {
           this.markRead(key);
-        } else {
-          session.unread++;
         }
         if (document.hidden) {
           this.hiddenUnread++;
