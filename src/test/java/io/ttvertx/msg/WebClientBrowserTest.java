@@ -6,6 +6,7 @@ import io.ttvertx.db.MessageCipher;
 import io.ttvertx.msfs.TestPictures;
 import io.ttvertx.proto.IMBaseDefine;
 import io.ttvertx.proto.IMBaseDefine.ClientType;
+import io.ttvertx.proto.IMBuddy;
 import io.ttvertx.proto.IMGroup;
 import io.ttvertx.proto.IMLogin;
 import io.ttvertx.proto.IMMessage;
@@ -126,6 +127,12 @@ public class WebClientBrowserTest extends ServerTestBase {
   void logsInAndChatsWithANativeClientBothWays() {
     bob = loginKept("bob");
     browser.get(base);
+    // the language follows the browser's (English here) and can be switched
+    waitForText(By.id("login-button"), "Log in");
+    browser.findElement(By.cssSelector(".login .lang a")).click();
+    waitForText(By.id("login-button"), "登录");
+    browser.findElement(By.cssSelector(".login .lang a")).click();
+    waitForText(By.id("login-button"), "Log in");
     waitFor(By.id("login-name")).sendKeys("alice");
     browser.findElement(By.id("login-password")).sendKeys(PASSWORD);
     browser.findElement(By.id("login-button")).click();
@@ -243,6 +250,48 @@ public class WebClientBrowserTest extends ServerTestBase {
 
   @Test
   @Order(6)
+  void changesOwnSignatureAndAvatarAndOthersAreTold() throws IOException {
+    browser.findElement(By.id("my-avatar")).click();
+    WebElement sign = waitFor(By.id("sign-input"));
+    sign.clear();
+    sign.sendKeys("busy coding");
+    byte[] png = TestPictures.encode("png", 32, 32, 11);
+    Path file = Files.createTempFile("tt-web-avatar", ".png");
+    Files.write(file, png);
+    browser.findElement(By.id("avatar-input")).sendKeys(file.toString());
+    IMBuddy.IMAvatarChangedNotify avatar = push(bob.client(),
+        IMBaseDefine.BuddyListCmdID.CID_BUDDY_LIST_AVATAR_CHANGED_NOTIFY_VALUE, IMBuddy.IMAvatarChangedNotify.parser());
+    assertThat(avatar.getChangedUserId()).isEqualTo(aliceId);
+    assertThat(avatar.getAvatarUrl()).startsWith("http://127.0.0.1:");
+    browser.findElement(By.id("profile-save")).click();
+    IMBuddy.IMSignInfoChangedNotify signInfo = push(bob.client(),
+        IMBaseDefine.BuddyListCmdID.CID_BUDDY_LIST_SIGN_INFO_CHANGED_NOTIFY_VALUE,
+        IMBuddy.IMSignInfoChangedNotify.parser());
+    assertThat(signInfo.getSignInfo()).isEqualTo("busy coding");
+    waitForText(By.cssSelector(".me .who small"), "busy coding");
+    assertThat(waitFor(By.cssSelector("#my-avatar img")).getDomAttribute("src")).isEqualTo(avatar.getAvatarUrl());
+  }
+
+  @Test
+  @Order(7)
+  void whileTheTabIsHiddenANotificationIsShownAndTheTitleCounts() {
+    browser.findElement(By.cssSelector(session(bob.userId()))).click();
+    // headless Chromium has no desktop to show notifications on: the page's Notification is recorded instead
+    js("window.shownNotifications = [];"
+        + "window.Notification = function (title, options) { shownNotifications.push(title + ': ' + options.body); };"
+        + "window.Notification.permission = 'granted';"
+        + "Object.defineProperty(document, 'hidden', { configurable: true, get: () => true });");
+    sendFromBob("are you there?");
+    new WebDriverWait(browser, Duration.ofSeconds(10)).until(d -> "(1) TeamTalk".equals(d.getTitle()));
+    assertThat(js("return shownNotifications;")).isEqualTo(List.of("Bob: are you there?"));
+
+    js("Object.defineProperty(document, 'hidden', { configurable: true, get: () => false });"
+        + "document.dispatchEvent(new Event('visibilitychange'));");
+    new WebDriverWait(browser, Duration.ofSeconds(10)).until(d -> "TeamTalk".equals(d.getTitle()));
+  }
+
+  @Test
+  @Order(8)
   void reconnectsAfterTheServerRestartsWithTheDraftKept() {
     browser.findElement(By.cssSelector(session(bob.userId()))).click();
     waitFor(By.id("draft")).sendKeys("typed before the restart");
