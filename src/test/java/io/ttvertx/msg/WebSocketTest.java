@@ -20,6 +20,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -137,6 +141,19 @@ public class WebSocketTest extends ServerTestBase {
   @Test
   void aMessageOverTheFrameLimitIsRefusedAndAtTheLimitIsServed() {
     Session web = loginWeb("frank");
+    // a heartbeat of exactly MAX_FRAME bytes: its body one unknown length-delimited field (15) the parser skips
+    int fieldLength = MAX_FRAME - Pdu.HEADER_LENGTH - 3;
+    Buffer atLimit = Buffer.buffer().appendUnsignedInt(MAX_FRAME).appendUnsignedShort(1).appendUnsignedShort(0)
+        .appendUnsignedShort(IMBaseDefine.ServiceID.SID_OTHER_VALUE)
+        .appendUnsignedShort(IMBaseDefine.OtherCmdID.CID_OTHER_HEARTBEAT_VALUE).appendUnsignedShort(7)
+        .appendUnsignedShort(0)
+        .appendByte((byte) (15 << 3 | 2)).appendByte((byte) (fieldLength & 0x7f | 0x80))
+        .appendByte((byte) (fieldLength >> 7)).appendBytes(new byte[fieldLength]);
+    assertThat(atLimit.length()).isEqualTo(MAX_FRAME);
+    web.client().sendRaw(atLimit);
+    Pdu echo = await(web.client().nextPush(IMBaseDefine.OtherCmdID.CID_OTHER_HEARTBEAT_VALUE));
+    assertThat(echo.seq()).isEqualTo(7);
+
     TeamTalkClient offender = connectWeb();
     Buffer tooBig = Buffer.buffer(new byte[MAX_FRAME + 1]);
     tooBig.setUnsignedInt(0, MAX_FRAME + 1);
@@ -154,6 +171,30 @@ public class WebSocketTest extends ServerTestBase {
     assertThatThrownBy(() -> await(TeamTalkClient.connectWebSocket(vertx, "127.0.0.1", server.webPort,
         "http://127.0.0.1:" + (server.webPort + 1))))
         .hasRootCauseInstanceOf(UpgradeRejectedException.class);
+  }
+
+  @Test
+  void theWebPortServesTheClientItsLibrariesProtoFilesAndConfig() throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    String base = "http://127.0.0.1:" + server.webPort;
+    HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(base + "/")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.body()).contains("tt-protocol.js", "/webjars/vue/");
+    HttpResponse<String> proto = http.send(HttpRequest.newBuilder(URI.create(base + "/proto/IM.Message.proto")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(proto.body()).contains("message IMMsgData");
+    HttpResponse<String> vue = http.send(HttpRequest.newBuilder(
+        URI.create(base + "/webjars/vue/3.5.22/dist/vue.global.prod.js")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(vue.statusCode()).isEqualTo(200);
+    HttpResponse<String> config = http.send(HttpRequest.newBuilder(URI.create(base + "/web-config.json")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    JsonObject answer = new JsonObject(config.body());
+    assertThat(answer.getString("aesKey")).isEqualTo(io.ttvertx.db.MessageCipher.DEFAULT_KEY);
+    assertThat(answer.getString("webSocketPath")).isEqualTo("/ws");
+    assertThat(answer.getInteger("maxFrameLength")).isEqualTo(MAX_FRAME);
+    assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/nothing-here")).build(),
+        HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
   }
 
   @Test
