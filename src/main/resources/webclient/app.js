@@ -201,6 +201,7 @@
             : this.t('refused') + ' (' + answer.resultCode + ')');
         }
         connection = next;
+        this.kicked = false;
         connection.onPush = frame => this.handlePush(frame);
         connection.onClose = reason => this.handleClosed(reason, name, digest);
         this.me = answer.userInfo;
@@ -215,7 +216,12 @@
       },
       handleClosed(reason, name, digest) {
         clearInterval(heartbeatTimer);
-        if (this.kicked || this.phase !== 'online') {
+        if (this.kicked) {
+          this.phase = 'login';
+          this.loginError = this.t('kicked');
+          return;
+        }
+        if (this.phase !== 'online') {
           return;
         }
         this.linkState = 'reconnecting';
@@ -281,11 +287,13 @@
         const groupIds = new Set(groupVersions.groupVersionList.map(g => g.groupId));
         Object.values(this.sessions).filter(s => s.type === 2).forEach(s => groupIds.add(s.id));
         await this.loadGroups([...groupIds]);
+        // after a reconnect the chats shown may have missed messages: they are read again when opened
+        this.messages = {};
+        this.noMoreHistory = {};
         if (this.current) {
-          // after a reconnect: what arrived meanwhile
           this.messages[this.current] = [];
-          this.noMoreHistory[this.current] = false;
           await this.loadOlder(this.current);
+          this.scrollToEnd(this.current);
         }
       },
       async loadGroups(groupIds) {
@@ -359,7 +367,6 @@
             this.kicked = true;
             sessionStorage.removeItem(STORED_LOGIN);
             this.linkState = 'offline';
-            this.notice = this.t('kicked');
             break;
           default:
             break;

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
@@ -292,6 +293,27 @@ public class WebClientBrowserTest extends ServerTestBase {
 
   @Test
   @Order(8)
+  void onAPhoneTheListAndTheChatTakeTheScreenInTurn() throws IOException {
+    Dimension desktop = browser.manage().window().getSize();
+    browser.manage().window().setSize(new Dimension(390, 800));
+    try {
+      // a chat is open: it fills the screen
+      waitFor(By.id("messages"));
+      assertThat(browser.findElement(By.cssSelector(".side")).isDisplayed()).isFalse();
+      Files.write(Path.of("target", "web-client-phone.png"), browser.getScreenshotAs(OutputType.BYTES));
+      browser.findElement(By.cssSelector(".chat .back")).click();
+      waitFor(By.id("session-list"));
+      assertThat(browser.findElements(By.id("chat"))).isEmpty();
+      browser.findElement(By.cssSelector(session(bob.userId()))).click();
+      waitFor(By.id("messages"));
+      assertThat(browser.findElement(By.cssSelector(".side")).isDisplayed()).isFalse();
+    } finally {
+      browser.manage().window().setSize(desktop);
+    }
+  }
+
+  @Test
+  @Order(9)
   void reconnectsAfterTheServerRestartsWithTheDraftKept() {
     browser.findElement(By.cssSelector(session(bob.userId()))).click();
     waitFor(By.id("draft")).sendKeys("typed before the restart");
@@ -305,5 +327,13 @@ public class WebClientBrowserTest extends ServerTestBase {
     bob = loginKept("bob");
     browser.findElement(By.id("send")).click();
     assertThat(decrypt(receiveMessage(bob).getMsgData())).isEqualTo("typed before the restart");
+  }
+
+  @Test
+  @Order(10)
+  void aPcLoginOfTheSameUserKicksTheBrowserBackToTheLoginPage() {
+    loginPc("alice");
+    waitForText(By.id("login-error"), "You logged in elsewhere");
+    roundTrip(bob.client());
   }
 }

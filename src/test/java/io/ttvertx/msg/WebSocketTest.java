@@ -9,6 +9,7 @@ import io.ttvertx.protocol.Pdu;
 import io.ttvertx.proto.IMOther;
 import io.ttvertx.support.ServerTestBase;
 import io.ttvertx.support.TestServer;
+import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.UpgradeRejectedException;
@@ -160,6 +161,27 @@ public class WebSocketTest extends ServerTestBase {
     offender.sendRaw(tooBig);
     await(offender.closed());
     roundTrip(web.client());
+  }
+
+  /** The back-pressure of TCP clients ({@link BadClientTest}) holds for a browser that stops reading. */
+  @Test
+  void aBrowserThatStopsReadingIsClosedOnceTooMuchWaitsForIt() {
+    Session stuck = loginWeb("judy");
+    stuck.client().pauseReading();
+    Session sender = loginPc("ivan");
+    String text = "x".repeat(3_000);
+    for (int i = 0; i < 7_000; i++) {
+      sender.client().send(IMBaseDefine.ServiceID.SID_MSG_VALUE, IMBaseDefine.MessageCmdID.CID_MSG_DATA_VALUE,
+          textMessage(sender, stuck.userId(), IMBaseDefine.MsgType.MSG_TYPE_SINGLE_TEXT, text));
+    }
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (BadClientTest.status(sender, stuck.userId()) != IMBaseDefine.UserStatType.USER_STATUS_OFFLINE) {
+      assertThat(System.nanoTime()).as("the stuck browser is still online").isLessThan(deadline);
+      await(Future.future(promise -> vertx.setTimer(100, id -> promise.complete())));
+    }
+    BadClientTest.unreadCount(sender, stuck.userId());
+    Session back = loginWeb("judy");
+    assertThat(BadClientTest.unreadCount(back, sender.userId())).isEqualTo(7_000);
   }
 
   @Test
