@@ -8,10 +8,11 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
 
 /** A native TeamTalk client's TCP socket: a byte stream framed by {@link PduParser}. */
-final class TcpTransport implements MsgTransport {
+final class TcpTransport extends StreamTransport {
   private final NetSocket socket;
 
   TcpTransport(NetSocket socket) {
+    super(socket, socket);
     this.socket = socket;
   }
 
@@ -28,26 +29,6 @@ final class TcpTransport implements MsgTransport {
   @Override
   public Future<Void> write(Buffer pdus) {
     return socket.write(pdus);
-  }
-
-  @Override
-  public boolean writeQueueFull() {
-    return socket.writeQueueFull();
-  }
-
-  @Override
-  public void drainHandler(Handler<Void> handler) {
-    socket.drainHandler(handler);
-  }
-
-  @Override
-  public void pause() {
-    socket.pause();
-  }
-
-  @Override
-  public void resume() {
-    socket.resume();
   }
 
   @Override

@@ -13,7 +13,7 @@ import java.nio.charset.StandardCharsets;
  * protobuf body as on TCP. A text message, or a binary one whose header length is not the message's
  * length, ends the connection with a reason in the close frame.
  */
-final class WebSocketTransport implements MsgTransport {
+final class WebSocketTransport extends StreamTransport {
   /** RFC 6455 5.5: a close frame's reason fits in 123 bytes. */
   private static final int MAX_CLOSE_REASON_BYTES = 123;
   private static final short NORMAL_CLOSURE = 1000;
@@ -24,6 +24,7 @@ final class WebSocketTransport implements MsgTransport {
   private Handler<String> ended;
 
   WebSocketTransport(ServerWebSocket socket) {
+    super(socket, socket);
     this.socket = socket;
   }
 
@@ -66,26 +67,6 @@ final class WebSocketTransport implements MsgTransport {
       offset += length;
     }
     return last;
-  }
-
-  @Override
-  public boolean writeQueueFull() {
-    return socket.writeQueueFull();
-  }
-
-  @Override
-  public void drainHandler(Handler<Void> handler) {
-    socket.drainHandler(handler);
-  }
-
-  @Override
-  public void pause() {
-    socket.pause();
-  }
-
-  @Override
-  public void resume() {
-    socket.resume();
   }
 
   @Override
