@@ -49,7 +49,7 @@ public final class TeamTalkClient {
     Future<Void> close();
   }
 
-  private final Link socket;
+  private final Link link;
   private final WebSocket webSocket;
   private final Map<Integer, Promise<Pdu>> pending = new HashMap<>();
   private final ArrayDeque<Pdu> pushes = new ArrayDeque<>();
@@ -57,7 +57,7 @@ public final class TeamTalkClient {
   private final Promise<Void> closed = Promise.promise();
   private Handler<Pdu> pushHandler;
   private int nextSeq = 1;
-  /** Referenced so that Vert.x does not close the NetClient (and its socket) when it is garbage-collected. */
+  /** Referenced so that Vert.x does not close the NetClient or WebSocketClient (and its socket) when collected. */
   @SuppressWarnings("unused")
   private Object ownClient;
 
@@ -65,7 +65,7 @@ public final class TeamTalkClient {
   }
 
   private TeamTalkClient(NetSocket socket, int maxFrameLength) {
-    this.socket = linkOf(socket, socket::write, socket::close);
+    this.link = linkOf(socket, socket::write, socket::close);
     this.webSocket = null;
     PduParser parser = new PduParser(maxFrameLength)
         .pduHandler(this::handlePdu)
@@ -75,7 +75,7 @@ public final class TeamTalkClient {
   }
 
   private TeamTalkClient(WebSocket webSocket) {
-    this.socket = linkOf(webSocket, webSocket::writeBinaryMessage, webSocket::close);
+    this.link = linkOf(webSocket, webSocket::writeBinaryMessage, webSocket::close);
     this.webSocket = webSocket;
     webSocket.binaryMessageHandler(message -> {
       if (message.length() >= Pdu.HEADER_LENGTH && message.getUnsignedInt(0) == message.length()) {
@@ -189,20 +189,20 @@ public final class TeamTalkClient {
     int seq = takeSeq();
     Promise<Pdu> promise = Promise.promise();
     pending.put(seq, promise);
-    socket.write(Pdu.encode(serviceId, commandId, seq, body)).onFailure(promise::tryFail);
+    link.write(Pdu.encode(serviceId, commandId, seq, body)).onFailure(promise::tryFail);
     return promise.future();
   }
 
   /** Sends a frame that gets no response (read ack, delivery ack); returns the seq it used. */
   public synchronized int send(int serviceId, int commandId, MessageLite body) {
     int seq = takeSeq();
-    socket.write(Pdu.encode(serviceId, commandId, seq, body));
+    link.write(Pdu.encode(serviceId, commandId, seq, body));
     return seq;
   }
 
   /** Writes {@code bytes} as they are: on TCP into the stream, on a WebSocket as one binary message. */
   public Future<Void> sendRaw(Buffer bytes) {
-    return socket.write(bytes);
+    return link.write(bytes);
   }
 
   /** The next frame the server sent unprompted with {@code commandId}, already received or yet to come. */
@@ -238,7 +238,7 @@ public final class TeamTalkClient {
 
   /** Stops reading what the server sends, like a client that hangs (what is sent piles up on the way). */
   public void pauseReading() {
-    socket.pause();
+    link.pause();
   }
 
   public Future<Void> closed() {
@@ -250,7 +250,7 @@ public final class TeamTalkClient {
   }
 
   public Future<Void> close() {
-    return socket.close();
+    return link.close();
   }
 
   private synchronized void handlePdu(Pdu pdu) {

@@ -12,9 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One client link (TCP or WebSocket, through {@link MsgTransport}): owns its login state, user, client type and activity time, and closes
- * exactly once, telling route and the verticle. Until login succeeds only login and heartbeat frames
- * are accepted; anything else closes the connection.
+ * One client link (TCP or WebSocket, through {@link MsgTransport}): owns its login state, user, client
+ * type and activity time, and closes exactly once, telling route and the verticle. Until login
+ * succeeds only login and heartbeat frames are accepted; anything else closes the connection.
  */
 final class MsgConnection {
   private static final Logger log = LoggerFactory.getLogger(MsgConnection.class);
