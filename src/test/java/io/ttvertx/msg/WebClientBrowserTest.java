@@ -221,6 +221,26 @@ public class WebClientBrowserTest extends ServerTestBase {
 
   @Test
   @Order(5)
+  void theOrganisationShowsDepartmentsUsersAndPresence() throws IOException {
+    browser.findElement(By.id("tab-contacts")).click();
+    waitFor(By.id("contact-list"));
+    List<String> departments = browser.findElements(By.cssSelector("#contact-list summary")).stream()
+        .map(WebElement::getText).toList();
+    assertThat(departments).anyMatch(d -> d.startsWith("Dev")).anyMatch(d -> d.startsWith("Sales"));
+    // bob is online (his phone), carol is not; a login and a logout are announced to the PC clients
+    assertThat(browser.findElement(By.cssSelector("#contact-list li[data-user='bob'] .presence"))
+        .getDomAttribute("class")).contains("on");
+    By carol = By.cssSelector("#contact-list li[data-user='carol'] .presence.on");
+    assertThat(browser.findElements(carol)).isEmpty();
+    Session carolOnPc = loginPc("carol");
+    waitFor(carol);
+    carolOnPc.client().close();
+    new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.invisibilityOfElementLocated(carol));
+    Files.write(Path.of("target", "web-client-contacts.png"), browser.getScreenshotAs(OutputType.BYTES));
+  }
+
+  @Test
+  @Order(6)
   void createsAGroupAndChangesItsMembers() {
     browser.findElement(By.id("tab-groups")).click();
     waitFor(By.id("new-group")).click();
@@ -250,7 +270,7 @@ public class WebClientBrowserTest extends ServerTestBase {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void changesOwnSignatureAndAvatarAndOthersAreTold() throws IOException {
     browser.findElement(By.id("my-avatar")).click();
     WebElement sign = waitFor(By.id("sign-input"));
@@ -274,7 +294,7 @@ public class WebClientBrowserTest extends ServerTestBase {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void whileTheTabIsHiddenANotificationIsShownAndTheTitleCounts() {
     browser.findElement(By.cssSelector(session(bob.userId()))).click();
     // headless Chromium has no desktop to show notifications on: the page's Notification is recorded instead
@@ -292,7 +312,7 @@ public class WebClientBrowserTest extends ServerTestBase {
   }
 
   @Test
-  @Order(8)
+  @Order(9)
   void onAPhoneTheListAndTheChatTakeTheScreenInTurn() throws IOException {
     Dimension desktop = browser.manage().window().getSize();
     browser.manage().window().setSize(new Dimension(390, 800));
@@ -313,7 +333,7 @@ public class WebClientBrowserTest extends ServerTestBase {
   }
 
   @Test
-  @Order(9)
+  @Order(10)
   void reconnectsAfterTheServerRestartsWithTheDraftKept() {
     browser.findElement(By.cssSelector(session(bob.userId()))).click();
     waitFor(By.id("draft")).sendKeys("typed before the restart");
@@ -330,7 +350,7 @@ public class WebClientBrowserTest extends ServerTestBase {
   }
 
   @Test
-  @Order(10)
+  @Order(11)
   void aPcLoginOfTheSameUserKicksTheBrowserBackToTheLoginPage() {
     loginPc("alice");
     waitForText(By.id("login-error"), "You logged in elsewhere");
