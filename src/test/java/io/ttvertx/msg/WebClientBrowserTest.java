@@ -255,6 +255,12 @@ public class WebClientBrowserTest extends ServerTestBase {
     assertThat(received.getMsgType()).isEqualTo(IMBaseDefine.MsgType.MSG_TYPE_GROUP_TEXT);
     assertThat(decrypt(received.getMsgData())).isEqualTo("hello group");
     int groupId = received.getToSessionId();
+    ask(bob.client(), IMBaseDefine.ServiceID.SID_MSG_VALUE, IMBaseDefine.MessageCmdID.CID_MSG_DATA_VALUE,
+        textMessage(bob, groupId, IMBaseDefine.MsgType.MSG_TYPE_GROUP_TEXT, encrypt("hello from the app")),
+        IMBaseDefine.MessageCmdID.CID_MSG_DATA_ACK_VALUE, IMMessage.IMMsgDataAck.parser());
+    waitForText(By.id("messages"), "hello from the app");
+    assertThat(browser.findElements(By.cssSelector("#messages .from")).stream().map(WebElement::getText))
+        .containsExactly("Bob");
 
     browser.findElement(By.id("group-members")).click();
     waitFor(By.cssSelector("#group-dialog input[data-user='carol']")).click();
