@@ -153,6 +153,8 @@ public final class Addresses {
   public static final String EXCEPT_CONN = "exceptConn";
   public static final String EXCEPT_USER = "exceptUser";
   public static final String CLIENT_FILTER = "clients";
+  /** On a broadcast: of those with the same key gathered for one write, only the latest is written. */
+  public static final String COALESCE_KEY = "coalesce";
   public static final String REASON = "reason";
   /** On a delivered message: when msg received it from its sender (epoch ms), for the delivery-latency metric. */
   public static final String RECEIVED_AT = "receivedAt";

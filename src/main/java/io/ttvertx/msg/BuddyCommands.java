@@ -94,8 +94,9 @@ final class BuddyCommands extends CommandHandlers {
       if (parseAnswer(IMBuddy.IMChangeAvatarRsp.parser(), answer).getResultCode() == 0) {
         IMBuddy.IMAvatarChangedNotify notify = IMBuddy.IMAvatarChangedNotify.newBuilder()
             .setChangedUserId(connection.userId()).setAvatarUrl(request.getAvatarUrl()).build();
-        announce(connection, Pdu.encode(ServiceID.SID_BUDDY_LIST_VALUE,
-            BuddyListCmdID.CID_BUDDY_LIST_AVATAR_CHANGED_NOTIFY_VALUE, 0, notify));
+        server.profileAnnouncer().announce(connection.userId(), ProfileAnnouncer.Kind.AVATAR,
+            Pdu.encode(ServiceID.SID_BUDDY_LIST_VALUE, BuddyListCmdID.CID_BUDDY_LIST_AVATAR_CHANGED_NOTIFY_VALUE, 0,
+                notify), connection.id());
       }
     });
   }
@@ -116,15 +117,11 @@ final class BuddyCommands extends CommandHandlers {
       if (parseAnswer(IMBuddy.IMChangeSignInfoRsp.parser(), answer).getResultCode() == 0) {
         IMBuddy.IMSignInfoChangedNotify notify = IMBuddy.IMSignInfoChangedNotify.newBuilder()
             .setChangedUserId(connection.userId()).setSignInfo(request.getSignInfo()).build();
-        announce(connection, Pdu.encode(ServiceID.SID_BUDDY_LIST_VALUE,
-            BuddyListCmdID.CID_BUDDY_LIST_SIGN_INFO_CHANGED_NOTIFY_VALUE, 0, notify));
+        server.profileAnnouncer().announce(connection.userId(), ProfileAnnouncer.Kind.SIGNATURE,
+            Pdu.encode(ServiceID.SID_BUDDY_LIST_VALUE, BuddyListCmdID.CID_BUDDY_LIST_SIGN_INFO_CHANGED_NOTIFY_VALUE, 0,
+                notify), connection.id());
       }
     });
   }
 
-  /** A change of the user's profile goes to every other online user and to the user's other devices. */
-  private void announce(MsgConnection connection, io.vertx.core.buffer.Buffer frame) {
-    server.route().broadcast(frame, connection.userId());
-    server.route().deliverToOwnDevices(connection.userId(), frame, connection.id());
-  }
 }

@@ -14,6 +14,8 @@ import io.ttvertx.proto.IMServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Locale;
+
 /** Login service (0x01): login, logout, a mobile kicking the PC client, device tokens. */
 final class LoginCommands extends CommandHandlers {
   private static final Logger log = LoggerFactory.getLogger(LoginCommands.class);
@@ -22,10 +24,39 @@ final class LoginCommands extends CommandHandlers {
     super(server);
   }
 
+  /**
+   * A login waits first if its user name or its address has failed to log in too often (see
+   * {@link LoginThrottle}); one that would wait past the login timeout is refused at once.
+   */
   void handleLogin(MsgConnection connection, Pdu pdu) throws InvalidProtocolBufferException {
     IMLogin.IMLoginReq request = pdu.parse(IMLogin.IMLoginReq.parser());
-    int clientType = request.getClientType().getNumber();
     connection.loggingIn();
+    String throttleName = request.getUserName().toLowerCase(Locale.ROOT);
+    long maxWaitMs = Math.max(0, server.options().loginTimeoutSeconds() * 1000L - 2_000);
+    LoginThrottle.Wait wait = server.loginThrottle().attempt(throttleName, connection.remoteHost(),
+        System.currentTimeMillis(), maxWaitMs);
+    if (wait.addressDelayed()) {
+      server.limits().hit(RateLimit.LOGIN_ADDRESS, "address " + connection.remoteHost());
+    }
+    if (wait.userDelayed()) {
+      server.limits().hit(RateLimit.LOGIN_USER, "user name '" + request.getUserName() + "'");
+    }
+    if (wait.refused()) {
+      refuse(connection, pdu, ResultType.REFUSE_REASON_DB_VALIDATE_FAILED,
+          "too many failed logins from this address; try again later");
+    } else if (wait.delayMs() > 0) {
+      server.vertx().setTimer(wait.delayMs(), t -> {
+        if (!connection.isClosed()) {
+          validate(connection, pdu, request, throttleName);
+        }
+      });
+    } else {
+      validate(connection, pdu, request, throttleName);
+    }
+  }
+
+  private void validate(MsgConnection connection, Pdu pdu, IMLogin.IMLoginReq request, String throttleName) {
+    int clientType = request.getClientType().getNumber();
     IMServer.IMValidateReq validate = IMServer.IMValidateReq.newBuilder()
         .setUserName(request.getUserName()).setPassword(request.getPassword()).build();
     server.db().request(OtherCmdID.CID_OTHER_VALIDATE_REQ_VALUE, validate).onComplete(ar -> {
@@ -46,11 +77,13 @@ final class LoginCommands extends CommandHandlers {
         return;
       }
       if (validated.getResultCode() != 0 || !validated.hasUserInfo()) {
+        server.loginThrottle().failed(throttleName, connection.remoteHost(), System.currentTimeMillis());
         log.info("login failed for '{}' from {}: wrong password or unknown user", request.getUserName(),
             connection.remote());
         refuse(connection, pdu, ResultType.REFUSE_REASON_DB_VALIDATE_FAILED, "wrong user name or password");
         return;
       }
+      server.loginThrottle().succeeded(throttleName);
       int userId = validated.getUserInfo().getUserId();
       connection.loggedIn(userId, clientType);
       server.route().online(userId, clientType, connection.id()).onComplete(routed -> {

@@ -2,6 +2,7 @@ package io.ttvertx.msg;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
+import io.ttvertx.config.LimitOptions;
 import io.ttvertx.protocol.ClientTypes;
 import io.ttvertx.protocol.Pdu;
 import io.ttvertx.protocol.PduParser;
@@ -36,6 +37,8 @@ final class MsgConnection {
   private final NetSocket socket;
   private final MsgVerticle server;
   private final String remote;
+  private final String remoteHost;
+  private PduParser parser;
   private final long connectedAt;
   private State state = State.AWAITING_LOGIN;
   private int userId;
@@ -46,6 +49,11 @@ final class MsgConnection {
   private boolean writesQueued;
   private long backlogBytes;
   private boolean readingPaused;
+  private final TokenBucket messageRate;
+  private final TokenBucket p2pRate;
+  /** While the client is over one of its rates, its socket is not read until this time. */
+  private long slowedUntil;
+  private long slowDownTimer = -1;
   /** Frames written since the last flush; the first one is shared with other connections until a second arrives. */
   private Buffer outbox;
   private boolean outboxOwned;
@@ -57,12 +65,16 @@ final class MsgConnection {
     this.socket = socket;
     this.server = server;
     this.remote = String.valueOf(socket.remoteAddress());
+    this.remoteHost = socket.remoteAddress() == null ? remote : socket.remoteAddress().hostAddress();
     this.connectedAt = System.currentTimeMillis();
     this.lastReceivedAt = connectedAt;
+    LimitOptions limits = server.options().limits();
+    this.messageRate = new TokenBucket(limits.messagesPerSecond(), limits.messageBurst(), connectedAt);
+    this.p2pRate = new TokenBucket(limits.p2pPerSecond(), limits.p2pBurst(), connectedAt);
   }
 
   void start(int maxFrameLength) {
-    PduParser parser = new PduParser(maxFrameLength)
+    parser = new PduParser(maxFrameLength)
         .pduHandler(this::handlePdu)
         .errorHandler(reason -> close("malformed frame: " + reason));
     socket.handler(parser);
@@ -162,18 +174,59 @@ final class MsgConnection {
     }
   }
 
-  /** Pauses or resumes reading: paused while the client does not read, has too much pending, or the db proxy is behind. */
+  /**
+   * Counts a message against the client's message rate. Over the rate the message is still handled;
+   * the socket is then not read until the rate allows again, so the client's own sends wait in its
+   * TCP buffers.
+   */
+  void countMessage() {
+    slowDown(messageRate.take(System.currentTimeMillis()), RateLimit.MESSAGES);
+  }
+
+  /** Counts a peer-to-peer command against the client's rate for them, as {@link #countMessage()}. */
+  void countP2pCommand() {
+    slowDown(p2pRate.take(System.currentTimeMillis()), RateLimit.P2P);
+  }
+
+  private void slowDown(long waitMs, RateLimit limit) {
+    if (waitMs == 0 || state == State.CLOSED) {
+      return;
+    }
+    server.limits().hit(limit, "connection " + id + " (user " + userId + ") from " + remote);
+    long until = System.currentTimeMillis() + waitMs;
+    if (until <= slowedUntil) {
+      return;
+    }
+    slowedUntil = until;
+    if (slowDownTimer >= 0) {
+      server.vertx().cancelTimer(slowDownTimer);
+    }
+    slowDownTimer = server.vertx().setTimer(waitMs, t -> {
+      slowDownTimer = -1;
+      slowedUntil = 0;
+      updateReading();
+    });
+    updateReading();
+  }
+
+  /**
+   * Pauses or resumes reading: paused while the client does not read, has too much pending, is over
+   * its rate, or the db proxy is behind.
+   */
   void updateReading() {
     if (state == State.CLOSED) {
       return;
     }
-    boolean pause = tooManyPending || writesQueued || server.isOverloaded();
+    boolean pause = tooManyPending || writesQueued || slowedUntil != 0 || server.isOverloaded();
     if (pause && !readingPaused) {
       readingPaused = true;
       socket.pause();
+      parser.pause();
     } else if (!pause && readingPaused) {
       readingPaused = false;
       socket.resume();
+      // last: the frames it kept are handled now, and one of them may pause reading again
+      parser.resume();
     }
   }
 
@@ -224,6 +277,9 @@ final class MsgConnection {
       log.info("connection {} from {} closed before login: {}", id, remote, reason);
     }
     server.removeConnection(this);
+    if (slowDownTimer >= 0) {
+      server.vertx().cancelTimer(slowDownTimer);
+    }
     flush();
     socket.close();
   }
@@ -267,4 +323,6 @@ final class MsgConnection {
   boolean isOnline() { return state == State.ONLINE; }
   boolean isClosed() { return state == State.CLOSED; }
   String remote() { return remote; }
+  /** The client's IP address, without the port. */
+  String remoteHost() { return remoteHost; }
 }

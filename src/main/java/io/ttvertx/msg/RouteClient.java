@@ -62,10 +62,24 @@ final class RouteClient {
     deliver(List.of(userId), frame, exceptConn);
   }
 
-  /** Delivers {@code frame} to every online connection of every user but {@code exceptUser}. */
-  void broadcast(Buffer frame, int exceptUser) {
+  /**
+   * Delivers {@code frame} to every online connection of every user but {@code exceptUser}. Of the
+   * broadcasts with one {@code coalesceKey} that a msg instance gathers before its next write, only
+   * the latest is written.
+   */
+  void broadcast(Buffer frame, int exceptUser, String coalesceKey) {
     bus.send(Addresses.ROUTE_BROADCAST, frame, local()
-        .addHeader(Addresses.EXCEPT_USER, Integer.toString(exceptUser)));
+        .addHeader(Addresses.EXCEPT_USER, Integer.toString(exceptUser))
+        .addHeader(Addresses.COALESCE_KEY, coalesceKey));
+  }
+
+  /**
+   * Relays a peer-to-peer command to {@code userId}'s connections; completes once route has passed it
+   * on (so the sender's pending budget covers the relays it has in flight).
+   */
+  Future<Void> relay(int userId, Buffer frame, long exceptConn) {
+    return bus.request(Addresses.ROUTE_DELIVER, frame, deliveryTo(List.of(userId), exceptConn)
+        .setSendTimeout(timeoutMs)).mapEmpty();
   }
 
   /** user id (as text) -> UserStatType number, for every asked user. */

@@ -361,6 +361,10 @@ public class RouteVerticle extends VerticleBase {
 
   private void handleDeliver(Message<Buffer> message) {
     String to = message.headers().get(Addresses.TO);
+    if (message.replyAddress() != null) {
+      // a relay the sender counts as pending until route has taken it
+      message.reply(null);
+    }
     if (to == null || to.isEmpty()) {
       return;
     }
@@ -386,7 +390,8 @@ public class RouteVerticle extends VerticleBase {
   private void handleBroadcast(Message<Buffer> message) {
     String exceptUserText = message.headers().get(Addresses.EXCEPT_USER);
     int exceptUser = exceptUserText == null ? 0 : Integer.parseInt(exceptUserText);
-    broadcast(message.body(), exceptUser, message.headers().get(Addresses.CLIENT_FILTER));
+    broadcast(message.body(), exceptUser, message.headers().get(Addresses.CLIENT_FILTER),
+        message.headers().get(Addresses.COALESCE_KEY));
   }
 
   private void handleStatus(Message<JsonArray> message) {
@@ -423,9 +428,16 @@ public class RouteVerticle extends VerticleBase {
   }
 
   private void broadcast(Buffer frame, int exceptUser, String clients) {
+    broadcast(frame, exceptUser, clients, null);
+  }
+
+  private void broadcast(Buffer frame, int exceptUser, String clients, String coalesceKey) {
     DeliveryOptions options = new DeliveryOptions().addHeader(Addresses.EXCEPT_USER, Integer.toString(exceptUser));
     if (clients != null) {
       options.addHeader(Addresses.CLIENT_FILTER, clients);
+    }
+    if (coalesceKey != null) {
+      options.addHeader(Addresses.COALESCE_KEY, coalesceKey);
     }
     bus.publish(Addresses.MSG_BROADCAST, frame, options);
   }
