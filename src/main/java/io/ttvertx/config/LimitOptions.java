@@ -12,6 +12,8 @@ import java.util.Map;
 public final class LimitOptions {
   public static final int DEFAULT_MESSAGES_PER_SECOND = 100;
   public static final int DEFAULT_MESSAGE_BURST = 300;
+  public static final int DEFAULT_REQUESTS_PER_SECOND = 50;
+  public static final int DEFAULT_REQUEST_BURST = 200;
   public static final int DEFAULT_P2P_PER_SECOND = 10;
   public static final int DEFAULT_P2P_BURST = 30;
   public static final int DEFAULT_PROFILE_CHANGE_INTERVAL_MS = 1_000;
@@ -24,6 +26,8 @@ public final class LimitOptions {
 
   private int messagesPerSecond = DEFAULT_MESSAGES_PER_SECOND;
   private int messageBurst = DEFAULT_MESSAGE_BURST;
+  private int requestsPerSecond = DEFAULT_REQUESTS_PER_SECOND;
+  private int requestBurst = DEFAULT_REQUEST_BURST;
   private int p2pPerSecond = DEFAULT_P2P_PER_SECOND;
   private int p2pBurst = DEFAULT_P2P_BURST;
   private int profileChangeIntervalMs = DEFAULT_PROFILE_CHANGE_INTERVAL_MS;
@@ -43,6 +47,9 @@ public final class LimitOptions {
     o.messagesPerSecond = limits.nonNegative("messagesPerSecond", "TT_LIMIT_MESSAGES_PER_SECOND",
         DEFAULT_MESSAGES_PER_SECOND);
     o.messageBurst = limits.positive("messageBurst", null, DEFAULT_MESSAGE_BURST);
+    o.requestsPerSecond = limits.nonNegative("requestsPerSecond", "TT_LIMIT_REQUESTS_PER_SECOND",
+        DEFAULT_REQUESTS_PER_SECOND);
+    o.requestBurst = limits.positive("requestBurst", null, DEFAULT_REQUEST_BURST);
     o.p2pPerSecond = limits.nonNegative("p2pPerSecond", null, DEFAULT_P2P_PER_SECOND);
     o.p2pBurst = limits.positive("p2pBurst", null, DEFAULT_P2P_BURST);
     o.profileChangeIntervalMs = limits.nonNegative("profileChangeIntervalMs", null, DEFAULT_PROFILE_CHANGE_INTERVAL_MS);
@@ -64,6 +71,7 @@ public final class LimitOptions {
 
   public JsonObject toJson() {
     return new JsonObject().put("messagesPerSecond", messagesPerSecond).put("messageBurst", messageBurst)
+        .put("requestsPerSecond", requestsPerSecond).put("requestBurst", requestBurst)
         .put("p2pPerSecond", p2pPerSecond).put("p2pBurst", p2pBurst)
         .put("profileChangeIntervalMs", profileChangeIntervalMs)
         .put("freeLoginFailuresPerUser", freeLoginFailuresPerUser)
@@ -77,6 +85,12 @@ public final class LimitOptions {
   public int messagesPerSecond() { return messagesPerSecond; }
   /** Messages one connection may send at once before the rate applies. */
   public int messageBurst() { return messageBurst; }
+  /**
+   * Other requests (profile changes, lists, history, groups...) one connection may send per second on
+   * average; 0: no limit.
+   */
+  public int requestsPerSecond() { return requestsPerSecond; }
+  public int requestBurst() { return requestBurst; }
   /** Peer-to-peer commands (typing, window shake) one connection may relay per second; 0: no limit. */
   public int p2pPerSecond() { return p2pPerSecond; }
   public int p2pBurst() { return p2pBurst; }

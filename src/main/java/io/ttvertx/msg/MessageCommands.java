@@ -34,7 +34,6 @@ final class MessageCommands extends CommandHandlers {
 
   void handleMsgData(MsgConnection connection, Pdu pdu) throws InvalidProtocolBufferException {
     IMMessage.IMMsgData message = pdu.parse(IMMessage.IMMsgData.parser());
-    connection.countMessage();
     boolean group = message.getMsgType() == MsgType.MSG_TYPE_GROUP_TEXT
         || message.getMsgType() == MsgType.MSG_TYPE_GROUP_AUDIO;
     String type = metricType(message.getMsgType());
@@ -149,13 +148,12 @@ final class MessageCommands extends CommandHandlers {
 
   /**
    * Relays a peer-to-peer command (such as "typing") to the other user's connections, as TeamTalk
-   * does. The relays count against the sender's rate and pending budget, so a client cannot flood
-   * someone's connections with them.
+   * does. The relays count in the sender's pending budget (and have a rate of their own, see
+   * {@link MsgConnection#countCommand}), so a client cannot flood someone's connections with them.
    */
   void handleP2pCommand(MsgConnection connection, Pdu pdu) throws InvalidProtocolBufferException {
     IMSwitchService.IMP2PCmdMsg command = pdu.parse(IMSwitchService.IMP2PCmdMsg.parser())
         .toBuilder().setFromUserId(connection.userId()).build();
-    connection.countP2pCommand();
     connection.requestStarted();
     server.route().relay(command.getToUserId(), Pdu.encode(ServiceID.SID_SWITCH_SERVICE_VALUE,
         SwitchServiceCmdID.CID_SWITCH_P2P_CMD_VALUE, 0, command), connection.id())

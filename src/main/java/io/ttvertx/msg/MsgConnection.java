@@ -7,7 +7,9 @@ import io.ttvertx.protocol.ClientTypes;
 import io.ttvertx.protocol.Pdu;
 import io.ttvertx.protocol.PduParser;
 import io.ttvertx.proto.IMBaseDefine.OtherCmdID;
+import io.ttvertx.proto.IMBaseDefine.MessageCmdID;
 import io.ttvertx.proto.IMBaseDefine.ServiceID;
+import io.ttvertx.proto.IMBaseDefine.SwitchServiceCmdID;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
@@ -50,6 +52,7 @@ final class MsgConnection {
   private long backlogBytes;
   private boolean readingPaused;
   private final TokenBucket messageRate;
+  private final TokenBucket requestRate;
   private final TokenBucket p2pRate;
   /** While the client is over one of its rates, its socket is not read until this time. */
   private long slowedUntil;
@@ -70,6 +73,7 @@ final class MsgConnection {
     this.lastReceivedAt = connectedAt;
     LimitOptions limits = server.options().limits();
     this.messageRate = new TokenBucket(limits.messagesPerSecond(), limits.messageBurst(), connectedAt);
+    this.requestRate = new TokenBucket(limits.requestsPerSecond(), limits.requestBurst(), connectedAt);
     this.p2pRate = new TokenBucket(limits.p2pPerSecond(), limits.p2pBurst(), connectedAt);
   }
 
@@ -175,17 +179,23 @@ final class MsgConnection {
   }
 
   /**
-   * Counts a message against the client's message rate. Over the rate the message is still handled;
-   * the socket is then not read until the rate allows again, so the client's own sends wait in its
-   * TCP buffers.
+   * Counts a command of a logged-in client against its rate: messages, peer-to-peer commands and the
+   * other requests each have their own. Over the rate the command is still handled; the socket is
+   * then not read until the rate allows again, so the client's further sends wait in its TCP buffers.
+   * Delivery acks are free: a client sends one per message it receives, and they cost nothing.
    */
-  void countMessage() {
-    slowDown(messageRate.take(System.currentTimeMillis()), RateLimit.MESSAGES);
-  }
-
-  /** Counts a peer-to-peer command against the client's rate for them, as {@link #countMessage()}. */
-  void countP2pCommand() {
-    slowDown(p2pRate.take(System.currentTimeMillis()), RateLimit.P2P);
+  void countCommand(int serviceId, int commandId) {
+    long now = System.currentTimeMillis();
+    if (commandId == MessageCmdID.CID_MSG_DATA_ACK_VALUE) {
+      return;
+    }
+    if (serviceId == ServiceID.SID_MSG_VALUE && commandId == MessageCmdID.CID_MSG_DATA_VALUE) {
+      slowDown(messageRate.take(now), RateLimit.MESSAGES);
+    } else if (commandId == SwitchServiceCmdID.CID_SWITCH_P2P_CMD_VALUE) {
+      slowDown(p2pRate.take(now), RateLimit.P2P);
+    } else {
+      slowDown(requestRate.take(now), RateLimit.REQUESTS);
+    }
   }
 
   private void slowDown(long waitMs, RateLimit limit) {

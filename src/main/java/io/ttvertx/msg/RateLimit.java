@@ -6,6 +6,8 @@ import java.util.Locale;
 enum RateLimit {
   /** Messages per connection: the connection is read later. */
   MESSAGES("over its message rate: reading slowed"),
+  /** Other requests per connection: the connection is read later. */
+  REQUESTS("over its request rate: reading slowed"),
   /** Peer-to-peer commands per connection: the connection is read later. */
   P2P("over its peer-to-peer command rate: reading slowed"),
   /** Avatar or signature changes of one user: announcements coalesced to the latest value. */

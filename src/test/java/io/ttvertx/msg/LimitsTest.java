@@ -37,6 +37,8 @@ public class LimitsTest extends ServerTestBase {
   static final int PROFILE_INTERVAL_MS = 300;
   static final int MESSAGES_PER_SECOND = 50;
   static final int MESSAGE_BURST = 20;
+  static final int REQUESTS_PER_SECOND = 500;
+  static final int REQUEST_BURST = 200;
   static final int P2P_PER_SECOND = 5;
   static final int P2P_BURST = 5;
   /** The guessing loop's address (the other tests' clients log in from 127.0.0.1). */
@@ -47,6 +49,7 @@ public class LimitsTest extends ServerTestBase {
     JsonObject config = TestServer.defaultConfig();
     config.getJsonObject("msg").put("loginTimeoutSeconds", 4).put("limits", new JsonObject()
         .put("messagesPerSecond", MESSAGES_PER_SECOND).put("messageBurst", MESSAGE_BURST)
+        .put("requestsPerSecond", REQUESTS_PER_SECOND).put("requestBurst", REQUEST_BURST)
         .put("p2pPerSecond", P2P_PER_SECOND).put("p2pBurst", P2P_BURST)
         .put("profileChangeIntervalMs", PROFILE_INTERVAL_MS)
         .put("freeLoginFailuresPerUser", 2).put("freeLoginFailuresPerAddress", 4)
@@ -88,6 +91,8 @@ public class LimitsTest extends ServerTestBase {
     answers.forEach(answer -> assertThat(TeamTalkClient.parse(answer.result(),
         IMBuddy.IMChangeAvatarRsp.parser()).getResultCode()).isZero());
 
+    // the changes themselves are requests, slowed past their burst
+    assertThat(floodMs).isGreaterThanOrEqualTo((1000 - REQUEST_BURST) * 1000L / REQUESTS_PER_SECOND / 2);
     // the last change goes out once its interval is over
     awaitCondition(() -> !seen.isEmpty() && seen.get(seen.size() - 1).endsWith("avatar-999"));
     sleep(2 * PROFILE_INTERVAL_MS);
