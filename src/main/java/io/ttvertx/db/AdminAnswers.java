@@ -35,9 +35,12 @@ final class AdminAnswers implements DbCommand.Answers {
   public void register(DbCommand.Table commands) {
     commands.forSystem(AdminCmdID.CID_ADMIN_PING_VALUE,
         body -> Future.succeededFuture(TTInternal.AdminPong.newBuilder().setStore(storeType).build()));
-    commands.forSystem(AdminCmdID.CID_ADMIN_USER_CREATE_VALUE, body -> createUser(TTInternal.AdminUserFields.parseFrom(body)));
-    commands.forSystem(AdminCmdID.CID_ADMIN_USER_GET_VALUE, body -> getUser(TTInternal.AdminUserChange.parseFrom(body)));
-    commands.forSystem(AdminCmdID.CID_ADMIN_USER_UPDATE_VALUE, body -> updateUser(TTInternal.AdminUserFields.parseFrom(body)));
+    commands.forSystem(AdminCmdID.CID_ADMIN_USER_CREATE_VALUE,
+        body -> createUser(TTInternal.AdminUserFields.parseFrom(body)));
+    commands.forSystem(AdminCmdID.CID_ADMIN_USER_GET_VALUE,
+        body -> getUser(TTInternal.AdminUserChange.parseFrom(body)));
+    commands.forSystem(AdminCmdID.CID_ADMIN_USER_UPDATE_VALUE,
+        body -> updateUser(TTInternal.AdminUserFields.parseFrom(body)));
     commands.forSystem(AdminCmdID.CID_ADMIN_USER_STATUS_VALUE, body -> {
       TTInternal.AdminUserChange change = TTInternal.AdminUserChange.parseFrom(body);
       return userResult(admin.setUserStatus(change.getUserId(), change.getStatus()));
@@ -46,7 +49,8 @@ final class AdminAnswers implements DbCommand.Answers {
       TTInternal.AdminUserChange change = TTInternal.AdminUserChange.parseFrom(body);
       return userResult(admin.setPassword(change.getUserId(), change.getPassword()));
     });
-    commands.forSystem(AdminCmdID.CID_ADMIN_USER_LIST_VALUE, body -> listUsers(TTInternal.AdminUserQuery.parseFrom(body)));
+    commands.forSystem(AdminCmdID.CID_ADMIN_USER_LIST_VALUE,
+        body -> listUsers(TTInternal.AdminUserQuery.parseFrom(body)));
     commands.forSystem(AdminCmdID.CID_ADMIN_DEPART_CREATE_VALUE, body -> {
       TTInternal.AdminDepartFields fields = TTInternal.AdminDepartFields.parseFrom(body);
       return departResult(admin.addDepartment(fields.getName(), fields.getParentId(), fields.getPriority()));

@@ -32,7 +32,8 @@ final class AdminChatAnswers implements DbCommand.Answers {
 
   @Override
   public void register(DbCommand.Table commands) {
-    commands.forSystem(AdminChatCmdID.CID_ADMIN_GROUP_LIST_VALUE, body -> listGroups(TTInternal.AdminGroupQuery.parseFrom(body)));
+    commands.forSystem(AdminChatCmdID.CID_ADMIN_GROUP_LIST_VALUE,
+        body -> listGroups(TTInternal.AdminGroupQuery.parseFrom(body)));
     commands.forSystem(AdminChatCmdID.CID_ADMIN_GROUP_GET_VALUE, body -> {
       int groupId = TTInternal.AdminGroupChange.parseFrom(body).getGroupId();
       return groups.groupsByIds(List.of(groupId)).map(found -> found.isEmpty()
@@ -56,7 +57,8 @@ final class AdminChatAnswers implements DbCommand.Answers {
                 before.version(), change.changed());
           })));
     });
-    commands.forSystem(AdminChatCmdID.CID_ADMIN_HISTORY_VALUE, body -> history(TTInternal.AdminHistoryQuery.parseFrom(body)));
+    commands.forSystem(AdminChatCmdID.CID_ADMIN_HISTORY_VALUE,
+        body -> history(TTInternal.AdminHistoryQuery.parseFrom(body)));
   }
 
   private Future<TTInternal.AdminGroupPage> listGroups(TTInternal.AdminGroupQuery query) {

@@ -39,7 +39,8 @@ final class BuddyAnswers implements DbCommand.Answers {
         (user, body) -> changeSignInfo(user.userId(), IMBuddy.IMChangeSignInfoReq.parseFrom(body)));
   }
 
-  private Future<IMBuddy.IMRecentContactSessionRsp> recentSessions(int userId, IMBuddy.IMRecentContactSessionReq request) {
+  private Future<IMBuddy.IMRecentContactSessionRsp> recentSessions(int userId,
+                                                                   IMBuddy.IMRecentContactSessionReq request) {
     return sessions.recentSessions(userId, request.getLatestUpdateTime()).map(found -> {
       IMBuddy.IMRecentContactSessionRsp.Builder response = IMBuddy.IMRecentContactSessionRsp.newBuilder()
           .setUserId(userId);

@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
 import io.ttvertx.bus.Actor;
 import io.vertx.core.Future;
+import io.vertx.core.eventbus.Message;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -42,6 +43,19 @@ interface DbCommand {
   }
 
   record Registered(Senders senders, DbCommand command) {
+  }
+
+  /**
+   * For the db proxy's JSON addresses that only the system asks (push lookups, backups): a request
+   * naming a user actor in its headers is refused (403); true when it was.
+   */
+  static boolean refusedToUser(Message<?> request) {
+    Actor actor = Actor.fromHeaders(request.headers());
+    if (!actor.isUser()) {
+      return false;
+    }
+    request.fail(403, request.address() + " is for the system, not " + actor);
+    return true;
   }
 
   /** A group of commands of one domain, each registered under its TeamTalk command id. */

@@ -27,7 +27,8 @@ final class LoginAnswers implements DbCommand.Answers {
   @Override
   public void register(DbCommand.Table commands) {
     // msg checks a login's password as the system: there is no user yet
-    commands.forSystem(OtherCmdID.CID_OTHER_VALIDATE_REQ_VALUE, body -> validate(IMServer.IMValidateReq.parseFrom(body)));
+    commands.forSystem(OtherCmdID.CID_OTHER_VALIDATE_REQ_VALUE,
+        body -> validate(IMServer.IMValidateReq.parseFrom(body)));
     commands.forUsers(LoginCmdID.CID_LOGIN_REQ_DEVICETOKEN_VALUE,
         (user, body) -> deviceToken(user, IMLogin.IMDeviceTokenReq.parseFrom(body)));
     commands.forUsers(LoginCmdID.CID_LOGIN_REQ_PUSH_SHIELD_VALUE,

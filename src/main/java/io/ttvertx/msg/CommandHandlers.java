@@ -40,8 +40,8 @@ abstract class CommandHandlers {
   }
 
   /**
-   * Sends {@code request} to the db proxy for the connection's user and completes with its answer; a failure is logged here. {@code order} keeps the effects of
-   * a connection's requests in the order the client sent them: a READ_ACK followed by UNREAD_CNT sees
+   * Sends {@code request} to the db proxy for the connection's user and completes with its answer; a
+   * failure is logged here. {@code order} keeps the effects of a connection's requests in the order the client sent them: a READ_ACK followed by UNREAD_CNT sees
    * the count cleared, two messages keep their order. The connection's pending-request count is kept
    * for back-pressure.
    */

@@ -53,7 +53,8 @@ final class FileCommands extends CommandHandlers {
       return;
     }
     Future<TransferFileType> mode = request.getTransMode() == TransferFileType.FILE_TYPE_ONLINE
-        ? route(connection).hasPc(to).map(pc -> pc ? TransferFileType.FILE_TYPE_ONLINE : TransferFileType.FILE_TYPE_OFFLINE)
+        ? route(connection).hasPc(to)
+            .map(pc -> pc ? TransferFileType.FILE_TYPE_ONLINE : TransferFileType.FILE_TYPE_OFFLINE)
         : Future.succeededFuture(TransferFileType.FILE_TYPE_OFFLINE);
     mode.compose(transMode -> files.createTask(from, to, request.getFileName(), fileSize, transMode.getNumber())
             .map(task -> new CreatedTask(transMode, task.getString("taskId"),
@@ -102,8 +103,8 @@ final class FileCommands extends CommandHandlers {
         .setTransMode(transMode)
         .setOfflineReady(offlineReady)
         .build();
-    route(connection).deliver(List.of(to), Pdu.encode(ServiceID.SID_FILE_VALUE, FileCmdID.CID_FILE_NOTIFY_VALUE, 0, notify),
-        connection.id());
+    route(connection).deliver(List.of(to),
+        Pdu.encode(ServiceID.SID_FILE_VALUE, FileCmdID.CID_FILE_NOTIFY_VALUE, 0, notify), connection.id());
   }
 
   /** The user's waiting offline files, with where to download them (none listed when no file server runs). */

@@ -55,8 +55,8 @@ final class GroupCommands extends CommandHandlers {
     if (tooMany(connection, pdu, request.getMemberIdListCount())) {
       return;
     }
-    forward(connection, pdu, request.toBuilder().clearAttachData().build(), ServiceID.SID_GROUP_VALUE, GroupCmdID.CID_GROUP_CHANGE_MEMBER_RESPONSE_VALUE,
-        Order.CHANGE).onSuccess(answer -> {
+    forward(connection, pdu, request.toBuilder().clearAttachData().build(), ServiceID.SID_GROUP_VALUE,
+        GroupCmdID.CID_GROUP_CHANGE_MEMBER_RESPONSE_VALUE, Order.CHANGE).onSuccess(answer -> {
       IMGroup.IMGroupChangeMemberRsp response = parseAnswer(IMGroup.IMGroupChangeMemberRsp.parser(), answer);
       if (response.getResultCode() != 0) {
         return;

@@ -118,7 +118,8 @@ final class LoginCommands extends CommandHandlers {
       log.info("connection {} (user {}): device token from a PC client ignored", connection.id(), connection.userId());
       return;
     }
-    ask(connection, pdu, pdu.commandId(), request.toBuilder().clearAttachData().build(), Order.CHANGE).onSuccess(answer ->
+    IMLogin.IMDeviceTokenReq stored = request.toBuilder().clearAttachData().build();
+    ask(connection, pdu, pdu.commandId(), stored, Order.CHANGE).onSuccess(answer ->
         connection.replyRaw(pdu, ServiceID.SID_LOGIN_VALUE, LoginCmdID.CID_LOGIN_RES_DEVICETOKEN_VALUE, answer));
   }
 

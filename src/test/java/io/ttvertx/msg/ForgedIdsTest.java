@@ -196,7 +196,8 @@ public class ForgedIdsTest extends ServerTestBase {
     offlineTaskId = uploadOfflineFile(bob, alice.userId());
     Poll.until(Duration.ofSeconds(10), () -> "bob's offline file listed for alice",
         () -> offlineFiles(alice).getOfflineFileListCount() == 1);
-    Poll.until(Duration.ofSeconds(10), () -> "alice's device token stored", () -> !pushTargets(alice.userId()).isEmpty());
+    Poll.until(Duration.ofSeconds(10), () -> "alice's device token stored",
+        () -> !pushTargets(alice.userId()).isEmpty());
     before = aliceState();
     assertThat(before.unreadTotal()).isEqualTo(2);
     assertThat(before.recentSessions()).contains(bob.userId());
@@ -233,14 +234,17 @@ public class ForgedIdsTest extends ServerTestBase {
     IMBuddy.IMRecentContactSessionRsp sessions = ask(alice.client(), ServiceID.SID_BUDDY_LIST_VALUE,
         BuddyListCmdID.CID_BUDDY_LIST_RECENT_CONTACT_SESSION_REQUEST_VALUE,
         IMBuddy.IMRecentContactSessionReq.newBuilder().setUserId(0).setLatestUpdateTime(0).build(),
-        BuddyListCmdID.CID_BUDDY_LIST_RECENT_CONTACT_SESSION_RESPONSE_VALUE, IMBuddy.IMRecentContactSessionRsp.parser());
+        BuddyListCmdID.CID_BUDDY_LIST_RECENT_CONTACT_SESSION_RESPONSE_VALUE,
+        IMBuddy.IMRecentContactSessionRsp.parser());
     IMLogin.IMQueryPushShieldRsp shield = ask(alice.client(), ServiceID.SID_LOGIN_VALUE,
-        LoginCmdID.CID_LOGIN_REQ_QUERY_PUSH_SHIELD_VALUE, IMLogin.IMQueryPushShieldReq.newBuilder().setUserId(0).build(),
+        LoginCmdID.CID_LOGIN_REQ_QUERY_PUSH_SHIELD_VALUE,
+        IMLogin.IMQueryPushShieldReq.newBuilder().setUserId(0).build(),
         LoginCmdID.CID_LOGIN_RES_QUERY_PUSH_SHIELD_VALUE, IMLogin.IMQueryPushShieldRsp.parser());
     IMBaseDefine.UserInfo profile = userInfo(bob, alice.userId());
     IMBaseDefine.GroupInfo group = groupInfo(alice, 0).getGroupInfoList(0);
     return new AliceState(unread.getTotalCnt(),
-        sessions.getContactSessionListList().stream().map(IMBaseDefine.ContactSessionInfo::getSessionId).sorted().toList(),
+        sessions.getContactSessionListList().stream().map(IMBaseDefine.ContactSessionInfo::getSessionId).sorted()
+            .toList(),
         texts(messageList(alice, 0, SessionType.SESSION_TYPE_SINGLE, bob.userId())),
         texts(messageList(alice, 0, SessionType.SESSION_TYPE_GROUP, groupId)),
         shield.getShieldStatus(), pushTargets(alice.userId()), profile.getAvatarUrl(), profile.getSignInfo(),
@@ -327,7 +331,8 @@ public class ForgedIdsTest extends ServerTestBase {
     IMBuddy.IMRecentContactSessionRsp answer = ask(mallory.client(), ServiceID.SID_BUDDY_LIST_VALUE,
         BuddyListCmdID.CID_BUDDY_LIST_RECENT_CONTACT_SESSION_REQUEST_VALUE,
         IMBuddy.IMRecentContactSessionReq.newBuilder().setUserId(alice.userId()).setLatestUpdateTime(0).build(),
-        BuddyListCmdID.CID_BUDDY_LIST_RECENT_CONTACT_SESSION_RESPONSE_VALUE, IMBuddy.IMRecentContactSessionRsp.parser());
+        BuddyListCmdID.CID_BUDDY_LIST_RECENT_CONTACT_SESSION_RESPONSE_VALUE,
+        IMBuddy.IMRecentContactSessionRsp.parser());
     assertThat(answer.getUserId()).isEqualTo(mallory.userId());
     assertThat(answer.getContactSessionListList()).extracting(IMBaseDefine.ContactSessionInfo::getSessionId)
         .doesNotContain(bob.userId(), groupId);
@@ -374,7 +379,8 @@ public class ForgedIdsTest extends ServerTestBase {
   private void changeAvatar() {
     IMBuddy.IMChangeAvatarRsp answer = ask(mallory.client(), ServiceID.SID_BUDDY_LIST_VALUE,
         BuddyListCmdID.CID_BUDDY_LIST_CHANGE_AVATAR_REQUEST_VALUE,
-        IMBuddy.IMChangeAvatarReq.newBuilder().setUserId(alice.userId()).setAvatarUrl("http://forged/avatar.png").build(),
+        IMBuddy.IMChangeAvatarReq.newBuilder().setUserId(alice.userId()).setAvatarUrl("http://forged/avatar.png")
+            .build(),
         BuddyListCmdID.CID_BUDDY_LIST_CHANGE_AVATAR_RESPONSE_VALUE, IMBuddy.IMChangeAvatarRsp.parser());
     assertThat(answer.getUserId()).isEqualTo(mallory.userId());
     assertThat(answer.getResultCode()).isZero();
