@@ -348,8 +348,7 @@ public class ForgedIdsTest extends ServerTestBase {
   }
 
   private void removeSession() {
-    for (var session : List.of(Map.entry(SessionType.SESSION_TYPE_SINGLE, bob.userId()),
-        Map.entry(SessionType.SESSION_TYPE_GROUP, groupId))) {
+    for (Map.Entry<SessionType, Integer> session : alicesSessions()) {
       IMBuddy.IMRemoveSessionRsp answer = ask(mallory.client(), ServiceID.SID_BUDDY_LIST_VALUE,
           BuddyListCmdID.CID_BUDDY_LIST_REMOVE_SESSION_REQ_VALUE, IMBuddy.IMRemoveSessionReq.newBuilder()
               .setUserId(alice.userId()).setSessionType(session.getKey()).setSessionId(session.getValue()).build(),
@@ -449,8 +448,7 @@ public class ForgedIdsTest extends ServerTestBase {
 
   /** "alice has read bob's message and the group": mallory's own read marks; alice still has both unread. */
   private void readAck() {
-    for (var session : List.of(Map.entry(SessionType.SESSION_TYPE_SINGLE, bob.userId()),
-        Map.entry(SessionType.SESSION_TYPE_GROUP, groupId))) {
+    for (Map.Entry<SessionType, Integer> session : alicesSessions()) {
       mallory.client().send(ServiceID.SID_MSG_VALUE, MessageCmdID.CID_MSG_READ_ACK_VALUE,
           IMMessage.IMMsgDataReadAck.newBuilder().setUserId(alice.userId()).setSessionId(session.getValue())
               .setMsgId(1).setSessionType(session.getKey()).build());
@@ -490,8 +488,7 @@ public class ForgedIdsTest extends ServerTestBase {
   }
 
   private void latestMessageId() {
-    for (var session : List.of(Map.entry(SessionType.SESSION_TYPE_SINGLE, bob.userId()),
-        Map.entry(SessionType.SESSION_TYPE_GROUP, groupId))) {
+    for (Map.Entry<SessionType, Integer> session : alicesSessions()) {
       IMMessage.IMGetLatestMsgIdRsp answer = ask(mallory.client(), ServiceID.SID_MSG_VALUE,
           MessageCmdID.CID_MSG_GET_LATEST_MSG_ID_REQ_VALUE, IMMessage.IMGetLatestMsgIdReq.newBuilder()
               .setUserId(alice.userId()).setSessionType(session.getKey()).setSessionId(session.getValue()).build(),
@@ -502,8 +499,7 @@ public class ForgedIdsTest extends ServerTestBase {
   }
 
   private void messagesById() {
-    for (var session : List.of(Map.entry(SessionType.SESSION_TYPE_SINGLE, bob.userId()),
-        Map.entry(SessionType.SESSION_TYPE_GROUP, groupId))) {
+    for (Map.Entry<SessionType, Integer> session : alicesSessions()) {
       IMMessage.IMGetMsgByIdRsp answer = ask(mallory.client(), ServiceID.SID_MSG_VALUE,
           MessageCmdID.CID_MSG_GET_BY_MSG_ID_REQ_VALUE, IMMessage.IMGetMsgByIdReq.newBuilder()
               .setUserId(alice.userId()).setSessionType(session.getKey()).setSessionId(session.getValue())
@@ -632,6 +628,12 @@ public class ForgedIdsTest extends ServerTestBase {
   }
 
   // ---- requests as a client writes them
+
+  /** alice's conversation with bob and her group, by session type and id. */
+  private List<Map.Entry<SessionType, Integer>> alicesSessions() {
+    return List.of(Map.entry(SessionType.SESSION_TYPE_SINGLE, bob.userId()),
+        Map.entry(SessionType.SESSION_TYPE_GROUP, groupId));
+  }
 
   private static IMMessage.IMUnreadMsgCntRsp unreadCounts(Session session, int claimedUserId) {
     return ask(session.client(), ServiceID.SID_MSG_VALUE, MessageCmdID.CID_MSG_UNREAD_CNT_REQUEST_VALUE,
