@@ -10,6 +10,7 @@ import io.vertx.core.eventbus.DeliveryOptions;
  * request for a user is answered for that user only, whatever ids its body holds.
  */
 public record Actor(Kind kind, int userId, int clientType) {
+  /** In this order: the ordinal is the kind's byte in a {@link DbBatch} request. */
   public enum Kind {
     /** No actor was given (an old or foreign sender): every command refuses it. */
     NONE,
