@@ -27,9 +27,12 @@ public final class Addresses {
 
   // msg asks its own node's route: the route addresses below are sent to with DeliveryOptions#setLocalOnly
 
-  /** route: a connection logged in. JSON {user, clientType, address, conn}. Reply: empty JSON. */
+  // Requests msg makes for a logged-in user carry it as their Actor (headers Actor.USER_HEADER and
+  // Actor.CLIENT_TYPE_HEADER); the route takes the user of a login, logout or PC kick from there only.
+
+  /** route: a connection of the actor logged in. JSON {address, conn}. Reply: empty JSON. */
   public static final String ROUTE_ONLINE = "tt.route.online";
-  /** route: a logged-in connection went away. JSON {user, address, conn}. */
+  /** route: a logged-in connection of the actor went away. JSON {address, conn}. */
   public static final String ROUTE_OFFLINE = "tt.route.offline";
   /**
    * route: deliver a frame (body) to every connection of the users in header {@link #TO}, except the
@@ -44,7 +47,7 @@ public final class Addresses {
   public static final String ROUTE_STATUS = "tt.route.status";
   /** route: JSON {user}; reply JSON {pc}: whether the user has a PC client online anywhere in the cluster. */
   public static final String ROUTE_HAS_PC = "tt.route.hasPc";
-  /** route: JSON {user, reason}: kick every PC connection of that user. Reply JSON {kicked}. */
+  /** route: JSON {reason}: kick every PC connection of the actor. Reply JSON {kicked}. */
   public static final String ROUTE_KICK_PC = "tt.route.kickPc";
   /**
    * route: JSON {user, reason}: kick every connection of that user, on every node (the administration

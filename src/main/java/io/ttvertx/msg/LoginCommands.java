@@ -1,9 +1,9 @@
 package io.ttvertx.msg;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.ttvertx.bus.Actor;
 import io.ttvertx.protocol.ClientTypes;
 import io.ttvertx.protocol.Pdu;
-import io.ttvertx.proto.IMBaseDefine;
 import io.ttvertx.proto.IMBaseDefine.KickReasonType;
 import io.ttvertx.proto.IMBaseDefine.LoginCmdID;
 import io.ttvertx.proto.IMBaseDefine.OtherCmdID;
@@ -59,7 +59,8 @@ final class LoginCommands extends CommandHandlers {
     int clientType = request.getClientType().getNumber();
     IMServer.IMValidateReq validate = IMServer.IMValidateReq.newBuilder()
         .setUserName(request.getUserName()).setPassword(request.getPassword()).build();
-    server.db().request(OtherCmdID.CID_OTHER_VALIDATE_REQ_VALUE, validate).onComplete(ar -> {
+    // no user yet: msg checks the password as the system
+    server.db().request(OtherCmdID.CID_OTHER_VALIDATE_REQ_VALUE, Actor.SYSTEM, validate).onComplete(ar -> {
       if (connection.isClosed()) {
         return;
       }
@@ -134,7 +135,7 @@ final class LoginCommands extends CommandHandlers {
           IMLogin.IMKickPCClientRsp.newBuilder().setUserId(userId).setResultCode(1).build());
       return;
     }
-    server.route().kickPc(userId, KickReasonType.KICK_REASON_MOBILE_KICK_VALUE).onComplete(ar ->
+    route(connection).kickPc(KickReasonType.KICK_REASON_MOBILE_KICK_VALUE).onComplete(ar ->
         connection.reply(pdu, ServiceID.SID_LOGIN_VALUE, LoginCmdID.CID_LOGIN_RES_KICKPCCLIENT_VALUE,
             IMLogin.IMKickPCClientRsp.newBuilder().setUserId(userId).setResultCode(ar.succeeded() ? 0 : 1).build()));
   }
@@ -150,11 +151,7 @@ final class LoginCommands extends CommandHandlers {
       log.info("connection {} (user {}): device token from a PC client ignored", connection.id(), connection.userId());
       return;
     }
-    IMLogin.IMDeviceTokenReq stored = request.toBuilder()
-        .setUserId(connection.userId())
-        .setClientType(IMBaseDefine.ClientType.forNumber(connection.clientType()))
-        .clearAttachData()
-        .build();
+    IMLogin.IMDeviceTokenReq stored = request.toBuilder().clearAttachData().build();
     ask(connection, pdu, pdu.commandId(), stored, Order.CHANGE).onSuccess(answer ->
         connection.replyRaw(pdu, ServiceID.SID_LOGIN_VALUE, LoginCmdID.CID_LOGIN_RES_DEVICETOKEN_VALUE, answer));
   }
@@ -162,7 +159,6 @@ final class LoginCommands extends CommandHandlers {
   /** The user's night-time push shield (TeamTalk's CID_LOGIN_REQ_PUSH_SHIELD), for the logged-in user only. */
   void handlePushShield(MsgConnection connection, Pdu pdu) throws InvalidProtocolBufferException {
     IMLogin.IMPushShieldReq request = pdu.parse(IMLogin.IMPushShieldReq.parser()).toBuilder()
-        .setUserId(connection.userId())
         .clearAttachData()
         .build();
     forward(connection, pdu, request, ServiceID.SID_LOGIN_VALUE, LoginCmdID.CID_LOGIN_RES_PUSH_SHIELD_VALUE,
@@ -171,7 +167,6 @@ final class LoginCommands extends CommandHandlers {
 
   void handleQueryPushShield(MsgConnection connection, Pdu pdu) throws InvalidProtocolBufferException {
     IMLogin.IMQueryPushShieldReq request = pdu.parse(IMLogin.IMQueryPushShieldReq.parser()).toBuilder()
-        .setUserId(connection.userId())
         .clearAttachData()
         .build();
     forward(connection, pdu, request, ServiceID.SID_LOGIN_VALUE, LoginCmdID.CID_LOGIN_RES_QUERY_PUSH_SHIELD_VALUE);

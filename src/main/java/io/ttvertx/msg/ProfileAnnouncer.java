@@ -1,5 +1,6 @@
 package io.ttvertx.msg;
 
+import io.ttvertx.bus.Actor;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 
@@ -66,7 +67,8 @@ final class ProfileAnnouncer {
   }
 
   private void send(int userId, Kind kind, Buffer frame, long fromConn) {
-    route.broadcast(frame, userId, kind.name() + ":" + userId);
-    route.deliverToOwnDevices(userId, frame, fromConn);
+    RouteClient.ForUser forUser = route.forUser(Actor.user(userId, 0));
+    forUser.broadcast(frame, kind.name() + ":" + userId);
+    forUser.deliverToOwnDevices(frame, fromConn);
   }
 }

@@ -2,6 +2,7 @@ package io.ttvertx.route;
 
 import io.micrometer.core.instrument.Gauge;
 import io.ttvertx.ServerMetrics;
+import io.ttvertx.bus.Actor;
 import io.ttvertx.bus.Addresses;
 import io.ttvertx.protocol.ClientTypes;
 import io.ttvertx.protocol.Pdu;
@@ -152,10 +153,15 @@ public class RouteVerticle extends VerticleBase {
         });
   }
 
+  /** A login: the user and client type are the request's actor, set by msg from the connection. */
   private void handleOnline(Message<JsonObject> message) {
+    Actor actor = userActor(message);
+    if (actor == null) {
+      return;
+    }
     JsonObject body = message.body();
-    int userId = body.getInteger("user");
-    Endpoint endpoint = new Endpoint(body.getString("address"), body.getLong("conn"), body.getInteger("clientType"),
+    int userId = actor.userId();
+    Endpoint endpoint = new Endpoint(body.getString("address"), body.getLong("conn"), actor.clientType(),
         node, System.currentTimeMillis());
     boolean hadPc = online.hasPc(userId);
     List<Endpoint> lost = online.add(userId, endpoint);
@@ -179,8 +185,12 @@ public class RouteVerticle extends VerticleBase {
   }
 
   private void handleOffline(Message<JsonObject> message) {
+    Actor actor = userActor(message);
+    if (actor == null) {
+      return;
+    }
     JsonObject body = message.body();
-    int userId = body.getInteger("user");
+    int userId = actor.userId();
     Endpoint removed = online.remove(userId, body.getString("address"), body.getLong("conn"));
     if (removed == null) {
       return;
@@ -192,8 +202,13 @@ public class RouteVerticle extends VerticleBase {
     }
   }
 
+  /** A mobile client kicks its own user's PC clients: the user is the request's actor. */
   private void handleKickPc(Message<JsonObject> message) {
-    int userId = message.body().getInteger("user");
+    Actor actor = userActor(message);
+    if (actor == null) {
+      return;
+    }
+    int userId = actor.userId();
     int reason = message.body().getInteger("reason", IMBaseDefine.KickReasonType.KICK_REASON_MOBILE_KICK_VALUE);
     List<Endpoint> kicked = online.removePc(userId);
     for (Endpoint endpoint : kicked) {
@@ -208,6 +223,17 @@ public class RouteVerticle extends VerticleBase {
       broadcastStatus(userId, IMBaseDefine.UserStatType.USER_STATUS_OFFLINE);
       notifyPcLoginStatus(userId, IMBaseDefine.UserStatType.USER_STATUS_OFFLINE);
     }
+  }
+
+  /** The user a request from msg acts for; null (the request refused) when its headers name none. */
+  private static Actor userActor(Message<?> message) {
+    Actor actor = Actor.fromHeaders(message.headers());
+    if (actor.isUser()) {
+      return actor;
+    }
+    log.warn("refused a request to {} that names no user actor", message.address());
+    message.fail(400, "a request to " + message.address() + " needs the user it acts for in its headers");
+    return null;
   }
 
   /** The administration removes a user: every connection, wherever it is, is kicked. */
