@@ -2,6 +2,7 @@ package io.ttvertx.msg;
 
 import io.ttvertx.bus.Addresses;
 import io.ttvertx.bus.DbClient;
+import io.ttvertx.bus.LocalNode;
 import io.ttvertx.config.MsgOptions;
 import io.ttvertx.config.PublicAddress;
 import io.ttvertx.proto.IMBaseDefine.KickReasonType;
@@ -240,6 +241,7 @@ public class MsgVerticle extends VerticleBase {
   private JsonObject loadReport() {
     return new JsonObject()
         .put("instance", instanceId)
+        .put("node", LocalNode.id(vertx))
         .put("priorIp", priorIp)
         .put("backupIp", backupIp)
         .put("port", server.actualPort())
