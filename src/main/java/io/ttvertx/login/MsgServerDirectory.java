@@ -18,12 +18,15 @@ import java.util.Optional;
  *
  * <p>Reports come every few seconds, so a burst of logins would all go to the server that was least
  * loaded at the last report. The addresses handed out (here and, as they tell, by the other login
- * servers) are therefore counted on top of each server's report until a report made
- * {@link #HANDOUT_SETTLE_MS} after them arrives, by then their clients have connected and are in it.
+ * servers) are therefore counted on top of each server's reported connections until a report shows
+ * their clients connected: each report also says how many connections the instance has accepted in
+ * all, and that many more than at its last report settle the oldest hand-outs. A hand-out still
+ * pending at a report {@link #HANDOUT_SETTLE_MS} after it was made is taken as a client that never
+ * came.
  */
 final class MsgServerDirectory {
-  /** How long after it is handed out an address's client is taken to appear in its server's reports. */
-  static final long HANDOUT_SETTLE_MS = 1_000;
+  /** How long after it is handed out an address's client must have connected, or is taken as never coming. */
+  static final long HANDOUT_SETTLE_MS = 5_000;
 
   record MsgServer(String key, String priorIp, String backupIp, int port, int current, int max) {
   }
@@ -34,7 +37,7 @@ final class MsgServerDirectory {
   }
 
   private record Report(String node, String priorIp, String backupIp, int port, int current, int max,
-                        long expiresAt) {
+                        long accepted, long expiresAt) {
     String serverKey() {
       return MsgServerDirectory.serverKey(priorIp, backupIp, port);
     }
@@ -51,6 +54,19 @@ final class MsgServerDirectory {
     void add(Handout handout) {
       handouts.addLast(handout);
       total += handout.count();
+    }
+
+    /** {@code clients} of the oldest hand-outs have connected. */
+    void connected(long clients) {
+      while (clients > 0 && !handouts.isEmpty()) {
+        Handout oldest = handouts.pollFirst();
+        long settled = Math.min(clients, oldest.count());
+        clients -= settled;
+        total -= (int) settled;
+        if (settled < oldest.count()) {
+          handouts.addFirst(new Handout(oldest.at(), oldest.count() - (int) settled));
+        }
+      }
     }
 
     void settle(long reportedAt) {
@@ -76,10 +92,13 @@ final class MsgServerDirectory {
     }
     Report received = new Report(report.getString("node", ""), report.getString("priorIp"),
         report.getString("backupIp"), report.getInteger("port"), report.getInteger("current"),
-        report.getInteger("max"), now + 3 * report.getLong("intervalMs"));
-    byInstance.put(instance, received);
+        report.getInteger("max"), report.getLong("accepted", -1L), now + 3 * report.getLong("intervalMs"));
+    Report previous = byInstance.put(instance, received);
     Pending pending = handouts.get(received.serverKey());
     if (pending != null) {
+      if (previous != null && previous.accepted() >= 0 && received.accepted() > previous.accepted()) {
+        pending.connected(received.accepted() - previous.accepted());
+      }
       pending.settle(now);
     }
   }

@@ -246,6 +246,8 @@ public class MsgVerticle extends VerticleBase {
         .put("backupIp", backupIp)
         .put("port", server.actualPort())
         .put("current", connections.size())
+        // every connection ever accepted: the login servers settle their hand-outs with it
+        .put("accepted", nextConnectionId - 1)
         .put("max", maxConnections)
         .put("intervalMs", options.loadReportSeconds() * 1000L);
   }
