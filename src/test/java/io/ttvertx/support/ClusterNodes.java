@@ -14,6 +14,8 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryContext;
 import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -136,13 +138,17 @@ public final class ClusterNodes {
 
   /**
    * Node {@code index} crashes: from now on nothing it says reaches anyone (its last logouts and its
-   * msg servers' goodbyes are lost), and its Vert.x closes (its sockets close, it leaves Hazelcast).
+   * msg servers' goodbyes are lost), its Hazelcast member stops without leaving, and its Vert.x
+   * closes (its clients' sockets close).
    * Returns when it is closed.
    */
   public void crash(int index) {
     Node node = nodes.set(index, null);
     node.vertx().eventBus().addOutboundInterceptor(context -> {
     });
+    // no goodbye to Hazelcast either: the others find the member gone from its closed connections
+    ((HazelcastClusterManager) ((VertxInternal) node.vertx()).clusterManager()).getHazelcastInstance()
+        .getLifecycleService().terminate();
     await(node.vertx().close());
   }
 
