@@ -84,7 +84,10 @@ public final class Addresses {
    */
   public static final String MSG_BROADCAST = "tt.msg.broadcast";
 
-  /** msg -> login: published load reports, JSON (see MsgLoadReport). */
+  /**
+   * msg -> login: published load reports, JSON {instance, node (LocalNode id), priorIp, backupIp, port,
+   * current, max, accepted (connections accepted since start), intervalMs}; {..., gone: true} when it stops.
+   */
   public static final String MSG_LOAD = "tt.msg.load";
   /** login -> msg: published when a login server starts, so every msg instance reports at once. */
   public static final String MSG_LOAD_REQUEST = "tt.msg.load.request";

@@ -354,12 +354,12 @@ public class RouteVerticle extends VerticleBase {
       return;
     }
     clock.observe(change.getLong("hlc", 0L));
-    heardOf(from);
+    boolean sentOurs = heardOf(from);
     String op = change.getString("op");
     if ("logins".equals(op)) {
       applyLoginsOf(from, change.getJsonArray("logins"));
       lastSeqFrom.put(from, change.getLong("seq"));
-      if (change.getBoolean("answer", false)) {
+      if (change.getBoolean("answer", false) && !sentOurs) {
         exchangeLogins(from, false);
       }
       return;
@@ -444,14 +444,16 @@ public class RouteVerticle extends VerticleBase {
 
   /**
    * Notes that a peer is alive. A peer heard of for the first time (new, or dropped before) hears of
-   * this route at once, and the two exchange their logins.
+   * this route at once, and the two exchange their logins; returns whether that happened.
    */
-  private void heardOf(String peer) {
-    if (!node.equals(peer) && peersLastSeen.put(peer, monotonicMillis()) == null) {
-      lastSeqFrom.remove(peer);
-      publishAlive();
-      exchangeLogins(peer, true);
+  private boolean heardOf(String peer) {
+    if (node.equals(peer) || peersLastSeen.put(peer, monotonicMillis()) != null) {
+      return false;
     }
+    lastSeqFrom.remove(peer);
+    publishAlive();
+    exchangeLogins(peer, true);
+    return true;
   }
 
   private static long monotonicMillis() {
