@@ -62,12 +62,17 @@ public final class Addresses {
 
   /**
    * route -> every route (published): a change of the online table made on the sender's node, JSON
-   * {op: add|remove|removePc, node, user, ...the login (address, conn, clientType, since)}.
+   * {op: add|remove|removePc|removeUser, node, seq (the sender's change number), hlc (its hybrid
+   * clock), user, ...the login (address, conn, clientType, since, order)}.
    */
   public static final String ROUTE_SYNC = "tt.route.sync";
-  /** route -> every route (published) each second: the sender's node id, as text. */
+  /** route -> every route (published) each second: JSON {node, hlc, seq (the sender's last change number)}. */
   public static final String ROUTE_ALIVE = "tt.route.alive";
-  /** One node's route: JSON {seq, node}, another route has applied that login of this node. */
+  /**
+   * One node's route: JSON {op: ack, seq, node}, another route has applied that login of this node; or
+   * {op: logins, node, seq, hlc, answer, logins: [...]}, every login of the sender's node (which
+   * replace those held for it), with {@code answer} asking for this node's back.
+   */
   public static String routeNode(String nodeId) {
     return "tt.route.node." + nodeId;
   }
@@ -82,10 +87,18 @@ public final class Addresses {
    */
   public static final String MSG_BROADCAST = "tt.msg.broadcast";
 
-  /** msg -> login: published load reports, JSON (see MsgLoadReport). */
+  /**
+   * msg -> login: published load reports, JSON {instance, node (LocalNode id), priorIp, backupIp, port,
+   * current, max, accepted (connections accepted since start), intervalMs}; {..., gone: true} when it stops.
+   */
   public static final String MSG_LOAD = "tt.msg.load";
   /** login -> msg: published when a login server starts, so every msg instance reports at once. */
   public static final String MSG_LOAD_REQUEST = "tt.msg.load.request";
+  /**
+   * login -> every login (published): JSON {login (the sender's id), counts: {msg server key: n}},
+   * the addresses the sender handed out lately, which every login server counts until the next reports.
+   */
+  public static final String LOGIN_HANDOUTS = "tt.login.handouts";
 
   /** The private address of one msg verticle instance, where route sends frames and kicks. */
   public static String msgInstance(String instanceId) {

@@ -2,6 +2,7 @@ package io.ttvertx.msg;
 
 import io.ttvertx.bus.Addresses;
 import io.ttvertx.bus.DbClient;
+import io.ttvertx.bus.LocalNode;
 import io.ttvertx.config.MsgOptions;
 import io.ttvertx.config.PublicAddress;
 import io.ttvertx.proto.IMBaseDefine.KickReasonType;
@@ -258,10 +259,13 @@ public class MsgVerticle extends VerticleBase {
   private JsonObject loadReport() {
     return new JsonObject()
         .put("instance", instanceId)
+        .put("node", LocalNode.id(vertx))
         .put("priorIp", priorIp)
         .put("backupIp", backupIp)
         .put("port", server.actualPort())
         .put("current", connections.size())
+        // every connection ever accepted: the login servers settle their hand-outs with it
+        .put("accepted", nextConnectionId - 1)
         .put("max", maxConnections)
         .put("intervalMs", options.loadReportSeconds() * 1000L);
   }
