@@ -40,6 +40,7 @@ public final class MsgOptions {
   private int busTimeoutMs = DEFAULT_BUS_TIMEOUT_MS;
   private int webPort;
   private List<String> webOrigins = List.of();
+  private LimitOptions limits = new LimitOptions();
 
   public MsgOptions() {
   }
@@ -65,6 +66,7 @@ public final class MsgOptions {
     o.busTimeoutMs = msg.positive("busTimeoutMs", null, DEFAULT_BUS_TIMEOUT_MS);
     o.webPort = msg.port("webPort", "TT_MSG_WEB_PORT", 0);
     o.webOrigins = msg.list("webOrigins", "TT_MSG_WEB_ORIGINS");
+    o.limits = LimitOptions.read(root == null ? null : root.getJsonObject("msg"), env);
     return o;
   }
 
@@ -74,7 +76,8 @@ public final class MsgOptions {
         .put("maxFrameLength", maxFrameLength).put("loginTimeoutSeconds", loginTimeoutSeconds)
         .put("pcIdleTimeoutSeconds", pcIdleTimeoutSeconds).put("mobileIdleTimeoutSeconds", mobileIdleTimeoutSeconds)
         .put("loadReportSeconds", loadReportSeconds).put("msgListLimit", msgListLimit)
-        .put("busTimeoutMs", busTimeoutMs).put("webPort", webPort).put("webOrigins", new JsonArray(webOrigins));
+        .put("busTimeoutMs", busTimeoutMs).put("webPort", webPort).put("webOrigins", new JsonArray(webOrigins))
+        .put("limits", limits.toJson());
   }
 
   public static MsgOptions fromJson(JsonObject section) {
@@ -98,5 +101,6 @@ public final class MsgOptions {
   public int webPort() { return webPort; }
   /** Origins whose pages may open the WebSocket: empty for the web port's own origin only, "*" for any. */
   public List<String> webOrigins() { return webOrigins; }
+  public LimitOptions limits() { return limits; }
 
 }

@@ -25,8 +25,10 @@ interface MsgTransport {
 
   void drainHandler(Handler<Void> handler);
 
+  /** Stops handing out PDUs, those already received included, until {@link #resume()}. */
   void pause();
 
+  /** Hands out the PDUs kept while paused (which may pause again), then those that come. */
   void resume();
 
   /** Closes the link; {@code reason} is told to the peer where the transport can say it. */
@@ -34,4 +36,7 @@ interface MsgTransport {
 
   /** The peer's address, for logs. */
   String remoteAddress();
+
+  /** The peer's host address alone, which limits count failed logins by. */
+  String remoteHost();
 }

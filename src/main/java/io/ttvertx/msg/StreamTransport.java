@@ -2,6 +2,7 @@ package io.ttvertx.msg;
 
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.core.streams.ReadStream;
 import io.vertx.core.streams.WriteStream;
 
@@ -34,5 +35,10 @@ abstract class StreamTransport implements MsgTransport {
   @Override
   public void resume() {
     input.resume();
+  }
+
+  /** The host of {@code address}, or the address's text when it has none. */
+  static String hostOf(SocketAddress address) {
+    return address == null ? "null" : address.hostAddress() == null ? address.toString() : address.hostAddress();
   }
 }

@@ -10,6 +10,7 @@ import io.vertx.core.net.NetSocket;
 /** A native TeamTalk client's TCP socket: a byte stream framed by {@link PduParser}. */
 final class TcpTransport extends StreamTransport {
   private final NetSocket socket;
+  private PduParser parser;
 
   TcpTransport(NetSocket socket) {
     super(socket, socket);
@@ -18,7 +19,7 @@ final class TcpTransport extends StreamTransport {
 
   @Override
   public void start(int maxFrameLength, Handler<Pdu> pdus, Handler<String> ended) {
-    PduParser parser = new PduParser(maxFrameLength)
+    parser = new PduParser(maxFrameLength)
         .pduHandler(pdus)
         .errorHandler(reason -> ended.handle("malformed frame: " + reason));
     socket.handler(parser);
@@ -31,6 +32,20 @@ final class TcpTransport extends StreamTransport {
     return socket.write(pdus);
   }
 
+  /** Pausing the socket alone would not do: one read can carry many frames, which the parser keeps. */
+  @Override
+  public void pause() {
+    super.pause();
+    parser.pause();
+  }
+
+  @Override
+  public void resume() {
+    super.resume();
+    // last: the frames it kept are handled now, and one of them may pause reading again
+    parser.resume();
+  }
+
   @Override
   public void close(String reason) {
     socket.close();
@@ -39,5 +54,10 @@ final class TcpTransport extends StreamTransport {
   @Override
   public String remoteAddress() {
     return String.valueOf(socket.remoteAddress());
+  }
+
+  @Override
+  public String remoteHost() {
+    return hostOf(socket.remoteAddress());
   }
 }

@@ -89,4 +89,9 @@ final class WebSocketTransport extends StreamTransport {
   public String remoteAddress() {
     return String.valueOf(socket.remoteAddress());
   }
+
+  @Override
+  public String remoteHost() {
+    return hostOf(socket.remoteAddress());
+  }
 }

@@ -44,7 +44,9 @@ public class WebSocketTest extends ServerTestBase {
   @BeforeAll
   static void start() {
     JsonObject config = TestServer.defaultConfig();
-    config.getJsonObject("msg").put("maxFrameLength", MAX_FRAME);
+    config.getJsonObject("msg").put("maxFrameLength", MAX_FRAME)
+        // the stuck-reader case needs a sender far faster than the message rate lets a client be
+        .put("limits", new JsonObject().put("messagesPerSecond", 0));
     startServer(config);
   }
 
