@@ -88,6 +88,16 @@ public class WebSocketTest extends ServerTestBase {
   }
 
   @Test
+  void twoBrowsersChatWithEachOther() {
+    Session first = loginWeb("grace");
+    Session second = loginWeb("heidi");
+    sendText(first, second.userId(), "browser to browser");
+    assertThat(text(receiveMessage(second).getMsgData())).isEqualTo("browser to browser");
+    sendText(second, first.userId(), "and back");
+    assertThat(text(receiveMessage(first).getMsgData())).isEqualTo("and back");
+  }
+
+  @Test
   void aSecondPcLoginKicksTheBrowserAndAMobileLoginDoesNot() {
     Session web = loginWeb("carol");
     Session mobile = login("carol", ClientType.CLIENT_TYPE_ANDROID);
