@@ -6,15 +6,17 @@ import io.vertx.core.net.SocketAddress;
 import io.vertx.core.streams.ReadStream;
 import io.vertx.core.streams.WriteStream;
 
-/** The flow control every transport has from its Vert.x stream (a NetSocket or a ServerWebSocket). */
+/** What every transport has from its Vert.x socket (a NetSocket or a ServerWebSocket): flow control, the peer. */
 abstract class StreamTransport implements MsgTransport {
   private final ReadStream<Buffer> input;
   private final WriteStream<Buffer> output;
+  private final SocketAddress remote;
 
-  /** {@code input} and {@code output} are the same socket, seen as each of its streams. */
-  StreamTransport(ReadStream<Buffer> input, WriteStream<Buffer> output) {
+  /** {@code input} and {@code output} are the same socket, seen as each of its streams; {@code remote} its peer. */
+  StreamTransport(ReadStream<Buffer> input, WriteStream<Buffer> output, SocketAddress remote) {
     this.input = input;
     this.output = output;
+    this.remote = remote;
   }
 
   @Override
@@ -37,8 +39,13 @@ abstract class StreamTransport implements MsgTransport {
     input.resume();
   }
 
-  /** The host of {@code address}, or the address's text when it has none. */
-  static String hostOf(SocketAddress address) {
-    return address == null ? "null" : address.hostAddress() == null ? address.toString() : address.hostAddress();
+  @Override
+  public String remoteAddress() {
+    return String.valueOf(remote);
+  }
+
+  @Override
+  public String remoteHost() {
+    return remote == null || remote.hostAddress() == null ? remoteAddress() : remote.hostAddress();
   }
 }

@@ -13,7 +13,7 @@ final class TcpTransport extends StreamTransport {
   private PduParser parser;
 
   TcpTransport(NetSocket socket) {
-    super(socket, socket);
+    super(socket, socket, socket.remoteAddress());
     this.socket = socket;
   }
 
@@ -49,15 +49,5 @@ final class TcpTransport extends StreamTransport {
   @Override
   public void close(String reason) {
     socket.close();
-  }
-
-  @Override
-  public String remoteAddress() {
-    return String.valueOf(socket.remoteAddress());
-  }
-
-  @Override
-  public String remoteHost() {
-    return hostOf(socket.remoteAddress());
   }
 }

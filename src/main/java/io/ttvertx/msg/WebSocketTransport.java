@@ -24,7 +24,7 @@ final class WebSocketTransport extends StreamTransport {
   private Handler<String> ended;
 
   WebSocketTransport(ServerWebSocket socket) {
-    super(socket, socket);
+    super(socket, socket, socket.remoteAddress());
     this.socket = socket;
   }
 
@@ -83,15 +83,5 @@ final class WebSocketTransport extends StreamTransport {
     }
     // the reasons are ASCII text written by this server, so cutting bytes cuts characters
     return new String(bytes, 0, MAX_CLOSE_REASON_BYTES, StandardCharsets.US_ASCII);
-  }
-
-  @Override
-  public String remoteAddress() {
-    return String.valueOf(socket.remoteAddress());
-  }
-
-  @Override
-  public String remoteHost() {
-    return hostOf(socket.remoteAddress());
   }
 }
