@@ -17,6 +17,7 @@ import io.ttvertx.proto.IMMessage;
 import io.ttvertx.protocol.Pdu;
 import io.ttvertx.support.ClusterNodes;
 import io.ttvertx.support.Poll;
+import io.ttvertx.support.TestServer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -33,6 +34,12 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,6 +52,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import static io.ttvertx.support.Await.await;
 import static io.ttvertx.support.Await.awaitFailure;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Two clustered nodes secured with a shared secret and mutual TLS from a private CA made by
@@ -65,6 +74,7 @@ class SecuredClusterTest {
   private static Path otherCa;
   private static ClusterNodes nodes;
   private static Map<String, Integer> userIds;
+  private static final List<Integer> eventBusPorts = new ArrayList<>();
   private final List<TeamTalkClient> clients = new ArrayList<>();
   private Vertx intruder;
 
@@ -79,8 +89,14 @@ class SecuredClusterTest {
 
     nodes = new ClusterNodes(HAZELCAST_PORT);
     userIds = nodes.createUsers(List.of("alice", "bob"), PASSWORD);
-    nodes.start(config -> secure(config, SECRET, tls(goodCa, "node1")));
-    nodes.start(config -> secure(config, SECRET, tls(goodCa, "node2")));
+    for (String node : List.of("node1", "node2")) {
+      int eventBusPort = TestServer.freePort();
+      eventBusPorts.add(eventBusPort);
+      nodes.start(config -> {
+        config.getJsonObject("cluster").put("eventBusPort", eventBusPort);
+        return secure(config, SECRET, tls(goodCa, node));
+      });
+    }
   }
 
   @AfterAll
@@ -162,6 +178,25 @@ class SecuredClusterTest {
     TeamTalkClient bob = login(1, "bob");
     chat(alice, bob, userIds.get("bob"), "over mutual TLS");
     chat(bob, alice, userIds.get("alice"), "and back");
+  }
+
+  @Test
+  @Order(1)
+  void hazelcastAndTheEventBusListenOnTheClusterHostOnly() throws Exception {
+    InetAddress otherAddress = NetworkInterface.networkInterfaces().flatMap(NetworkInterface::inetAddresses)
+        .filter(address -> address instanceof Inet4Address && !address.isLoopbackAddress()).findFirst().orElse(null);
+    assumeTrue(otherAddress != null, "this host has no address but loopback");
+    List<Integer> ports = new ArrayList<>(List.of(HAZELCAST_PORT, HAZELCAST_PORT + 1));
+    ports.addAll(eventBusPorts);
+    for (int port : ports) {
+      try (Socket loopback = new Socket()) {
+        loopback.connect(new InetSocketAddress("127.0.0.1", port), 1_000);
+      }
+      try (Socket other = new Socket()) {
+        assertThatThrownBy(() -> other.connect(new InetSocketAddress(otherAddress, port), 1_000))
+            .as("port %d on %s", port, otherAddress).isInstanceOf(IOException.class);
+      }
+    }
   }
 
   @Test
