@@ -19,6 +19,7 @@ import io.ttvertx.support.ClusterNodes;
 import io.ttvertx.support.Poll;
 import io.ttvertx.support.TestServer;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -26,6 +27,9 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.PemTrustOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -57,9 +61,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Two clustered nodes secured with a shared secret and mutual TLS from a private CA made by
- * {@link ClusterCa}: users on the two nodes chat. A node with a certificate of another CA, or with
- * no TLS, that knows the secret gets into Hazelcast's membership but neither reads nor sends on the
- * event bus; a node with another secret forms no cluster with them.
+ * {@link ClusterCa}: users on the two nodes chat, and the cluster's ports listen on its host only. A
+ * node with a certificate of another CA, or with no TLS, that knows the secret gets into Hazelcast's
+ * membership but neither reads nor sends on the event bus; a TLS client without a certificate is
+ * closed unread; a node with another secret forms no cluster with them.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SecuredClusterTest {
@@ -209,6 +214,28 @@ class SecuredClusterTest {
   @Order(3)
   void aNodeWithoutTlsNeitherReadsNorSendsOnTheBus() {
     assertShutOutOfTheBus(startBareNode(SECRET, null));
+  }
+
+  @Test
+  @Order(3)
+  void aTlsClientWithoutACertificateIsClosedUnread() {
+    Vertx node1 = nodes.get(0).vertx();
+    NetClient client = node1.createNetClient(new NetClientOptions().setSsl(true).setHostnameVerificationAlgorithm("")
+        .setTrustOptions(new PemTrustOptions().addCertPath(goodCa.resolve(ClusterCa.CA_CERTIFICATE).toString())));
+    try {
+      Buffer received = Buffer.buffer();
+      // the server asks for a certificate and, getting none, ends the connection (or refuses the handshake)
+      Future<Void> closed = client.connect(eventBusPorts.get(0), "127.0.0.1").compose(socket -> {
+        Promise<Void> whenClosed = Promise.promise();
+        socket.handler(received::appendBuffer);
+        socket.closeHandler(v -> whenClosed.tryComplete());
+        return whenClosed.future();
+      });
+      await(closed.otherwiseEmpty());
+      assertThat(received.length()).isZero();
+    } finally {
+      await(client.close());
+    }
   }
 
   /**
