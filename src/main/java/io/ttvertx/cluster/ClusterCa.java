@@ -73,9 +73,10 @@ public final class ClusterCa {
     try {
       String password = randomPassword();
       Path store = work.resolve("ca.p12");
-      String serial = HexFormat.of().formatHex(new SecureRandom().generateSeed(4));
+      byte[] tag = new byte[4];
+      new SecureRandom().nextBytes(tag);
       keytool(password, "-genkeypair", "-alias", "ca", "-keyalg", "EC", "-groupname", "secp256r1", "-sigalg", "SHA256withECDSA",
-          "-dname", "CN=tt-vertx cluster CA " + serial, "-ext", "bc:c=ca:true,pathlen:0",
+          "-dname", "CN=tt-vertx cluster CA " + HexFormat.of().formatHex(tag), "-ext", "bc:c=ca:true,pathlen:0",
           "-ext", "ku:c=keyCertSign,cRLSign", "-validity", String.valueOf(CA_VALIDITY_DAYS),
           "-keystore", store.toString(), "-storetype", "PKCS12", "-storepass:env", KEYTOOL_PASSWORD);
       KeyStore keyStore = loadKeyStore(store, password);
