@@ -103,7 +103,9 @@ public final class Main {
     }
     log.info("network transport: {}", vertx.isNativeTransportEnabled() ? "native (epoll)" : "Java NIO");
     if (options.cluster().enabled()) {
-      log.info("clustered on {} (members looked for at {})", options.cluster().host(), options.cluster().members());
+      log.info("clustered on {} in cluster '{}' ({}, event bus {}; members looked for at {})", options.cluster().host(),
+          options.cluster().name(), options.cluster().hasSecret() ? "secret set" : "no secret",
+          options.cluster().tlsEnabled() ? "over mutual TLS" : "in clear", options.cluster().members());
     }
     ServerDeployer deployer = new ServerDeployer(vertx, options);
     CountDownLatch stopped = new CountDownLatch(1);
