@@ -82,8 +82,9 @@ public final class ServerVertx {
     if (cluster.tlsEnabled()) {
       // Vert.x's event-bus client verifies no host name (it sets the algorithm to ""): a peer is
       // trusted for holding a certificate the cluster's own CA signed, which is why that CA must sign
-      // cluster nodes and nothing else.
-      eventBus.setSsl(true)
+      // cluster nodes and nothing else. The event bus trusts every server by default: without
+      // setTrustAll(false) a node would hand its messages to any TLS server that joined Hazelcast.
+      eventBus.setSsl(true).setTrustAll(false)
           .setKeyCertOptions(new PemKeyCertOptions().setCertPath(cluster.tlsCertificate()).setKeyPath(cluster.tlsKey()))
           .setTrustOptions(new PemTrustOptions().addCertPath(cluster.tlsCa()))
           .setClientAuth(ClientAuth.REQUIRED)
@@ -101,6 +102,9 @@ public final class ServerVertx {
     config.setProperty("hazelcast.local.localAddress", cluster.host());
     config.setProperty("hazelcast.socket.bind.any", "false");
     config.setProperty("hazelcast.wait.seconds.before.join", "1");
+    // both off by default; said here because either would let any member run code on the others
+    config.getJetConfig().setEnabled(false).setResourceUploadEnabled(false);
+    config.getUserCodeDeploymentConfig().setEnabled(false);
     NetworkConfig network = config.getNetworkConfig();
     network.setPort(cluster.hazelcastPort()).setPortAutoIncrement(true);
     if (IPV4_LITERAL.matcher(cluster.host()).matches()) {

@@ -21,6 +21,11 @@ import io.ttvertx.support.TestServer;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.ClientAuth;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import io.ttvertx.config.ClusterOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
@@ -217,6 +222,21 @@ class SecuredClusterTest {
   }
 
   @Test
+  @Order(6)
+  void aNodeThatAcceptsAnyClientGetsNoConnectionFromTheGoodNodes() {
+    // its own certificate, no client certificate asked for, anything trusted: a good node that trusted
+    // any server would connect to it and hand it what it publishes
+    ClusterOptions cluster = ServerOptions.read(secure(new JsonObject().put("cluster", new JsonObject()
+        .put("host", "127.0.0.1").put("hazelcastPort", HAZELCAST_PORT)), SECRET, null), Map.of()).cluster();
+    VertxOptions options = new VertxOptions();
+    options.getEventBusOptions().setHost("127.0.0.1").setSsl(true).setTrustAll(true).setClientAuth(ClientAuth.NONE)
+        .setKeyCertOptions(new PemKeyCertOptions().setCertPath(otherCa.resolve("intruder.pem").toString())
+            .setKeyPath(otherCa.resolve("intruder-key.pem").toString()));
+    assertShutOutOfTheBus(await(Vertx.builder().with(options)
+        .withClusterManager(new HazelcastClusterManager(ServerVertx.hazelcastConfig(cluster))).buildClustered()));
+  }
+
+  @Test
   @Order(3)
   void aTlsClientWithoutACertificateIsClosedUnread() {
     Vertx node1 = nodes.get(0).vertx();
@@ -297,7 +317,7 @@ class SecuredClusterTest {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void aNodeWithAnotherSecretFormsNoClusterWithTheOthers() {
     String otherSecret = "another secret, 16+ chars";
     intruder = startBareNode(otherSecret, tls(goodCa, "node2"));
