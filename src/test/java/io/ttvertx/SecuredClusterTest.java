@@ -157,7 +157,11 @@ class SecuredClusterTest {
   }
 
   private static String goodClusterName() {
-    return ServerOptions.read(secure(new JsonObject().put("cluster", new JsonObject()), SECRET, null), Map.of())
+    return clusterNameFor(SECRET);
+  }
+
+  private static String clusterNameFor(String secret) {
+    return ServerOptions.read(secure(new JsonObject().put("cluster", new JsonObject()), secret, null), Map.of())
         .cluster().hazelcastClusterName();
   }
 
@@ -321,8 +325,7 @@ class SecuredClusterTest {
   void aNodeWithAnotherSecretFormsNoClusterWithTheOthers() {
     String otherSecret = "another secret, 16+ chars";
     intruder = startBareNode(otherSecret, tls(goodCa, "node2"));
-    String otherName = ServerOptions.read(secure(new JsonObject().put("cluster", new JsonObject()), otherSecret, null),
-        Map.of()).cluster().hazelcastClusterName();
+    String otherName = clusterNameFor(otherSecret);
     assertThat(otherName).isNotEqualTo(goodClusterName()).startsWith(CLUSTER_NAME + "-");
     assertThat(memberCounts(otherName)).containsExactly(1);
     ReplyException failure = (ReplyException) awaitFailure(intruder.eventBus().request(Addresses.DB, messageListRequest()));
