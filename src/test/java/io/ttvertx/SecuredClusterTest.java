@@ -7,6 +7,7 @@ import io.ttvertx.bus.Addresses;
 import io.ttvertx.bus.DbBatch;
 import io.ttvertx.client.TeamTalkClient;
 import io.ttvertx.cluster.ClusterCa;
+import io.ttvertx.config.ClusterOptions;
 import io.ttvertx.config.ServerOptions;
 import io.ttvertx.proto.IMBaseDefine;
 import io.ttvertx.proto.IMBaseDefine.ClientType;
@@ -22,19 +23,18 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.http.ClientAuth;
-import io.vertx.core.net.PemKeyCertOptions;
-import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
-import io.ttvertx.config.ClusterOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.http.ClientAuth;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -67,9 +67,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * Two clustered nodes secured with a shared secret and mutual TLS from a private CA made by
  * {@link ClusterCa}: users on the two nodes chat, and the cluster's ports listen on its host only. A
- * node with a certificate of another CA, or with no TLS, that knows the secret gets into Hazelcast's
- * membership but neither reads nor sends on the event bus; a TLS client without a certificate is
- * closed unread; a node with another secret forms no cluster with them.
+ * node that knows the secret but has a certificate of another CA (even one accepting any client), or
+ * no TLS, gets into Hazelcast's membership but neither reads nor sends on the event bus; a TLS client
+ * without a certificate is closed unread; a node with another secret forms no cluster with them.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SecuredClusterTest {
