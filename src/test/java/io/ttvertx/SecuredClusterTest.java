@@ -3,6 +3,7 @@ package io.ttvertx;
 import com.google.protobuf.ByteString;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import io.ttvertx.bus.Actor;
 import io.ttvertx.bus.Addresses;
 import io.ttvertx.bus.DbBatch;
 import io.ttvertx.client.TeamTalkClient;
@@ -314,8 +315,9 @@ class SecuredClusterTest {
 
   private static Buffer messageListRequest() {
     Buffer batch = DbBatch.newRequests("tt.test.intruder.answers");
-    DbBatch.appendRequest(batch, 1, MessageCmdID.CID_MSG_LIST_REQUEST_VALUE, IMMessage.IMGetMsgListReq.newBuilder()
-        .setUserId(userIds.get("alice")).setSessionType(IMBaseDefine.SessionType.SESSION_TYPE_SINGLE)
+    // claiming to be the system, which the db proxy lets name any user: only the bus's TLS stops this
+    DbBatch.appendRequest(batch, 1, MessageCmdID.CID_MSG_LIST_REQUEST_VALUE, Actor.SYSTEM,
+        IMMessage.IMGetMsgListReq.newBuilder().setUserId(userIds.get("alice")).setSessionType(IMBaseDefine.SessionType.SESSION_TYPE_SINGLE)
         .setSessionId(userIds.get("bob")).setMsgIdBegin(0).setMsgCnt(100).build().toByteArray());
     return batch;
   }
