@@ -61,7 +61,7 @@ class ClusterCaTest {
     assertThat(Files.readAllBytes(directory.resolve("node1.pem"))).isEqualTo(node1Before);
   }
 
-  private static void assertKeyMatches(Path keyPath, X509Certificate certificate) throws IOException, Exception {
+  private static void assertKeyMatches(Path keyPath, X509Certificate certificate) throws Exception {
     PrivateKey key = ClusterCa.readPrivateKey(keyPath);
     byte[] data = "proof of possession".getBytes(StandardCharsets.UTF_8);
     Signature signer = Signature.getInstance("SHA256withECDSA");
