@@ -3,10 +3,12 @@ package io.ttvertx.login;
 import io.ttvertx.bus.Addresses;
 import io.ttvertx.bus.LocalNode;
 import io.ttvertx.config.LoginOptions;
+import io.ttvertx.config.TlsOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -39,12 +41,14 @@ public class LoginVerticle extends VerticleBase {
     router.route().handler(ctx -> ctx.response().setStatusCode(404)
         .putHeader("Content-Type", "application/json")
         .end(new JsonObject().put("code", 404).put("msg", "unknown path " + ctx.request().path()).encode()));
-    server = vertx.createHttpServer().requestHandler(router);
+    TlsOptions tls = TlsOptions.fromJson(config().getJsonObject("tls"));
+    server = vertx.createHttpServer(tls.applyTo(new HttpServerOptions())).requestHandler(router);
     return loadConsumer.completion()
         .compose(v -> msfsConsumer.completion())
         .compose(v -> server.listen(options.port(), options.host()))
         .onSuccess(s -> {
-          log.info("login listening on {}:{} (GET /msg_server)", options.host(), s.actualPort());
+          log.info("login listening on {}:{} ({} GET /msg_server)", options.host(), s.actualPort(),
+              tls.httpScheme().toUpperCase());
           vertx.eventBus().publish(Addresses.MSG_LOAD_REQUEST, null);
           vertx.eventBus().publish(Addresses.MSFS_ANNOUNCE_REQUEST, null);
         });
