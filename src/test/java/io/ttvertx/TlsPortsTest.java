@@ -14,11 +14,8 @@ import io.ttvertx.support.TestServer;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.NetClient;
-import io.vertx.core.net.NetClientOptions;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.ext.web.multipart.MultipartForm;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -79,8 +76,7 @@ class TlsPortsTest extends ServerTestBase {
 
   /** A client that trusts the test certificate alone and checks the host name (127.0.0.1 is in it). */
   private WebClient https() {
-    WebClient client = WebClient.create(vertx, new WebClientOptions().setSsl(true).setVerifyHost(true)
-        .setTrustOptions(certificate.trust()));
+    WebClient client = WebClient.create(vertx, certificate.webClientOptions());
     webClients.add(client);
     return client;
   }
@@ -92,10 +88,7 @@ class TlsPortsTest extends ServerTestBase {
   }
 
   private TeamTalkClient connectOverTls(int port) {
-    NetClient netClient = vertx.createNetClient(new NetClientOptions().setSsl(true)
-        .setHostnameVerificationAlgorithm("HTTPS").setTrustOptions(certificate.trust()).setTcpNoDelay(true));
-    TeamTalkClient client = await(TeamTalkClient.connect(netClient, "127.0.0.1", port));
-    client.closed().onComplete(v -> netClient.close());
+    TeamTalkClient client = await(TeamTalkClient.connect(vertx, certificate.netClientOptions(), "127.0.0.1", port));
     tlsClients.add(client);
     return client;
   }
@@ -184,13 +177,8 @@ class TlsPortsTest extends ServerTestBase {
 
   @Test
   void theNativeClientsPortStaysPlain() {
-    NetClient netClient = vertx.createNetClient(new NetClientOptions().setSsl(true)
-        .setHostnameVerificationAlgorithm("HTTPS").setTrustOptions(certificate.trust()));
-    try {
-      assertThat(awaitFailure(TeamTalkClient.connect(netClient, "127.0.0.1", server.msgPort))).isNotNull();
-    } finally {
-      netClient.close();
-    }
+    assertThat(awaitFailure(TeamTalkClient.connect(vertx, certificate.netClientOptions(), "127.0.0.1",
+        server.msgPort))).isNotNull();
     Session plain = loginPc("carol");
     roundTrip(plain.client());
   }

@@ -3,6 +3,7 @@ package io.ttvertx.config;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.ServerSSLOptions;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +19,8 @@ import java.util.Map;
  * the configuration is read; the verticles get the paths through {@link #toJson()} / {@link #fromJson}.
  */
 public final class TlsOptions {
+  /** How often the files are looked at for a renewed certificate. */
+  public static final int DEFAULT_RELOAD_CHECK_SECONDS = 600;
   private static final String CERTIFICATE_BEGIN = "-----BEGIN CERTIFICATE-----";
   /** The key formats Vert.x reads: PKCS#8, and OpenSSL's traditional RSA and EC keys. */
   private static final String[] KEY_BEGINS = {
@@ -25,10 +28,12 @@ public final class TlsOptions {
 
   private final String certificate;
   private final String key;
+  private final int reloadCheckSeconds;
 
-  private TlsOptions(String certificate, String key) {
+  private TlsOptions(String certificate, String key, int reloadCheckSeconds) {
     this.certificate = certificate;
     this.key = key;
+    this.reloadCheckSeconds = reloadCheckSeconds;
   }
 
   /** Reads the section and checks that the files exist, are readable and hold what they should. */
@@ -36,6 +41,11 @@ public final class TlsOptions {
     ConfigReader tls = new ConfigReader(root, "tls", env);
     String certificate = tls.string("certificate", "TT_TLS_CERTIFICATE", "").trim();
     String key = tls.string("key", "TT_TLS_KEY", "").trim();
+    int reloadCheckSeconds = tls.integer("reloadCheckSeconds", "TT_TLS_RELOAD_CHECK_SECONDS",
+        DEFAULT_RELOAD_CHECK_SECONDS);
+    if (reloadCheckSeconds < 0) {
+      throw new IllegalArgumentException("tls.reloadCheckSeconds must be 0 (never) or more, got " + reloadCheckSeconds);
+    }
     if (certificate.isEmpty() != key.isEmpty()) {
       throw new IllegalArgumentException("tls.certificate and tls.key (TT_TLS_CERTIFICATE, TT_TLS_KEY) must be set"
           + " together: a PEM certificate chain and its private key");
@@ -46,7 +56,7 @@ public final class TlsOptions {
       checkPem("tls.key", key, KEY_BEGINS, "an unencrypted PEM private key (PKCS#8, RSA or EC), such as Let's Encrypt's"
           + " privkey.pem");
     }
-    return new TlsOptions(certificate, key);
+    return new TlsOptions(certificate, key, reloadCheckSeconds);
   }
 
   private static void checkPem(String name, String file, String[] expectedBegins, String expected) {
@@ -77,13 +87,15 @@ public final class TlsOptions {
   /** The options a verticle was deployed with ({@code null}: no TLS); the files were checked by {@link #read}. */
   public static TlsOptions fromJson(JsonObject section) {
     if (section == null) {
-      return new TlsOptions("", "");
+      return new TlsOptions("", "", DEFAULT_RELOAD_CHECK_SECONDS);
     }
-    return new TlsOptions(section.getString("certificate", ""), section.getString("key", ""));
+    return new TlsOptions(section.getString("certificate", ""), section.getString("key", ""),
+        section.getInteger("reloadCheckSeconds", DEFAULT_RELOAD_CHECK_SECONDS));
   }
 
   public JsonObject toJson() {
-    return new JsonObject().put("certificate", certificate).put("key", key);
+    return new JsonObject().put("certificate", certificate).put("key", key)
+        .put("reloadCheckSeconds", reloadCheckSeconds);
   }
 
   /** Whether a certificate and key are configured. */
@@ -102,13 +114,24 @@ public final class TlsOptions {
    */
   public <T extends NetServerOptions> T applyTo(T serverOptions) {
     if (enabled()) {
-      serverOptions.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(certificate).setKeyPath(key));
+      serverOptions.setSsl(true).setKeyCertOptions(keyCertOptions());
     }
     return serverOptions;
+  }
+
+  /** What a running server is given to serve the certificate as the files now hold it (a renewal). */
+  public ServerSSLOptions serverSslOptions() {
+    return new ServerSSLOptions().setKeyCertOptions(keyCertOptions());
+  }
+
+  private PemKeyCertOptions keyCertOptions() {
+    return new PemKeyCertOptions().setCertPath(certificate).setKeyPath(key);
   }
 
   /** The certificate chain file (PEM), empty when TLS is off. */
   public String certificate() { return certificate; }
   /** The private key file (PEM), empty when TLS is off. */
   public String key() { return key; }
+  /** How often the files are looked at for a renewed certificate, which servers then take; 0: never. */
+  public int reloadCheckSeconds() { return reloadCheckSeconds; }
 }

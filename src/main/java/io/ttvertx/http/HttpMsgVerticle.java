@@ -3,6 +3,7 @@ package io.ttvertx.http;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
 import com.google.protobuf.Parser;
+import io.ttvertx.CertificateReload;
 import io.ttvertx.bus.Addresses;
 import io.ttvertx.bus.DbClient;
 import io.ttvertx.config.HttpMsgOptions;
@@ -92,6 +93,7 @@ public class HttpMsgVerticle extends VerticleBase {
           TlsOptions tls = TlsOptions.fromJson(config().getJsonObject("tls"));
           server = vertx.createHttpServer(tls.applyTo(new HttpServerOptions())).requestHandler(router(adminApi));
           return server.listen(options.port(), options.host()).onSuccess(s -> {
+            CertificateReload.watch(vertx, tls, "http_msg", sslOptions -> server.updateSSLOptions(sslOptions, true));
             log.info("http_msg listening on {}:{} ({}: /query/CreateGroup, /query/ChangeMembers; {} app keys;"
                 + " admin API {}/ with {} API keys; /health)", options.host(), s.actualPort(),
                 tls.httpScheme().toUpperCase(), appKeys.size(),

@@ -1,5 +1,6 @@
 package io.ttvertx.login;
 
+import io.ttvertx.CertificateReload;
 import io.ttvertx.bus.Addresses;
 import io.ttvertx.bus.LocalNode;
 import io.ttvertx.config.LoginOptions;
@@ -49,6 +50,7 @@ public class LoginVerticle extends VerticleBase {
         .onSuccess(s -> {
           log.info("login listening on {}:{} ({} GET /msg_server)", options.host(), s.actualPort(),
               tls.httpScheme().toUpperCase());
+          CertificateReload.watch(vertx, tls, "login", sslOptions -> server.updateSSLOptions(sslOptions, true));
           vertx.eventBus().publish(Addresses.MSG_LOAD_REQUEST, null);
           vertx.eventBus().publish(Addresses.MSFS_ANNOUNCE_REQUEST, null);
         });

@@ -1,5 +1,6 @@
 package io.ttvertx.msfs;
 
+import io.ttvertx.CertificateReload;
 import io.ttvertx.blob.BlobStorage;
 import io.ttvertx.blob.BlobStorages;
 import io.ttvertx.bus.Addresses;
@@ -96,6 +97,7 @@ public class MsfsVerticle extends VerticleBase {
               s.actualPort(), announcedUrl, options.publicUrl().isEmpty() ? ", answers use the Host header" : "",
               storageDescription, options.maxUploadBytes());
           announce();
+          CertificateReload.watch(vertx, tls, "msfs", sslOptions -> server.updateSSLOptions(sslOptions, true));
           announceTimer = vertx.setPeriodic(ANNOUNCE_INTERVAL_MS, id -> announce());
         });
   }

@@ -1,5 +1,6 @@
 package io.ttvertx.msg;
 
+import io.ttvertx.CertificateReload;
 import io.ttvertx.bus.Addresses;
 import io.ttvertx.bus.DbClient;
 import io.ttvertx.config.MsgOptions;
@@ -117,6 +118,9 @@ public class MsgVerticle extends VerticleBase {
           log.info("msg listening on {}:{}{} (instance {}, handing out {} / {})", options.host(), s.actualPort(),
               tlsServer == null ? "" : " and TLS " + tlsServer.actualPort(), instanceId.substring(0, 8), priorIp,
               backupIp);
+          if (tlsServer != null) {
+            CertificateReload.watch(vertx, tls, "msg", sslOptions -> tlsServer.updateSSLOptions(sslOptions, true));
+          }
           long sweepMs = Math.max(100, Math.min(5_000, options.loginTimeoutSeconds() * 1000L / 4));
           sweepTimer = vertx.setPeriodic(sweepMs, id -> sweepIdle());
           publishLoad();

@@ -1,7 +1,9 @@
 package io.ttvertx.support;
 
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.PemTrustOptions;
+import io.vertx.ext.web.client.WebClientOptions;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -84,4 +86,14 @@ public final class TestCertificate {
     return new PemTrustOptions().addCertPath(certificate.toString());
   }
 
+  /** A TCP client that trusts this certificate alone and checks the host name (localhost and 127.0.0.1 are in it). */
+  public NetClientOptions netClientOptions() {
+    return new NetClientOptions().setSsl(true).setHostnameVerificationAlgorithm("HTTPS").setTrustOptions(trust())
+        .setTcpNoDelay(true);
+  }
+
+  /** An HTTPS client that trusts this certificate alone and checks the host name. */
+  public WebClientOptions webClientOptions() {
+    return new WebClientOptions().setSsl(true).setVerifyHost(true).setTrustOptions(trust());
+  }
 }
