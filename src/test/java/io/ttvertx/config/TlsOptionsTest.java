@@ -8,7 +8,6 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -50,7 +49,8 @@ class TlsOptionsTest {
     assertThat(fromFile.tls().httpScheme()).isEqualTo("https");
     for (JsonObject config : new JsonObject[] {fromFile.loginConfig(), fromFile.msgConfig(), fromFile.msfsConfig(),
         fromFile.httpMsgConfig()}) {
-      assertThat(TlsOptions.fromJson(config.getJsonObject("tls")).certificate()).isEqualTo(certificate.certificate.toString());
+      assertThat(TlsOptions.fromJson(config.getJsonObject("tls")).certificate())
+          .isEqualTo(certificate.certificate.toString());
     }
     ServerOptions fromEnv = ServerOptions.read(new JsonObject(), Map.of("TT_TLS_CERTIFICATE",
         certificate.certificate.toString(), "TT_TLS_KEY", certificate.key.toString(), "TT_MSG_TLS_PORT", "9443"));
@@ -84,6 +84,19 @@ class TlsOptionsTest {
   }
 
   @Test
+  void aKeyThatIsNotTheCertificatesIsRefused() {
+    TestCertificate other = TestCertificate.create("RSA");
+    assertThatThrownBy(() -> read(certificate.tlsSection().put("key", other.key.toString())))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("tls.key: " + other.key + " is not the key of the certificate in "
+            + certificate.certificate);
+    TestCertificate ec = TestCertificate.create("EC");
+    assertThatThrownBy(() -> read(certificate.tlsSection().put("key", ec.key.toString())))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is not the key of the certificate");
+    assertThat(read(ec.tlsSection()).tls().enabled()).isTrue();
+  }
+
+  @Test
   void theTlsPortMustNotBeThePlainPort() {
     JsonObject config = new JsonObject().put("tls", certificate.tlsSection())
         .put("msg", new JsonObject().put("port", 8000).put("tlsPort", 8000));
@@ -100,7 +113,7 @@ class TlsOptionsTest {
       HttpServer server = await(vertx.createHttpServer(tls.applyTo(new HttpServerOptions()))
           .requestHandler(request -> request.response().end(request.isSSL() ? "secure" : "plain"))
           .listen(0, "127.0.0.1"));
-      WebClient client = WebClient.create(vertx, new WebClientOptions().setSsl(true).setTrustOptions(certificate.trust()));
+      WebClient client = WebClient.create(vertx, certificate.webClientOptions());
       HttpResponse<Buffer> response = await(client.get(server.actualPort(), "127.0.0.1", "/").send());
       assertThat(response.bodyAsString()).isEqualTo("secure");
     } finally {
