@@ -15,8 +15,9 @@ import java.util.function.Function;
  * Every {@code tls.reloadCheckSeconds} the modification times of the certificate and key files are
  * read; once they changed and then stayed the same for one more check (a renewal replaces the two
  * files one after the other: a certificate must not be taken with the old key), the server is given
- * the new pair. Open connections keep the certificate they started with. A pair that cannot be
- * loaded is logged once and the server keeps the one it has.
+ * the new pair, once checked as at start ({@link TlsOptions#checkFiles()}). Open connections keep the
+ * certificate they started with. A pair that cannot be used is logged once and the server keeps the
+ * one it has.
  */
 public final class CertificateReload {
   private static final Logger log = LoggerFactory.getLogger(CertificateReload.class);
@@ -65,10 +66,14 @@ public final class CertificateReload {
       } else {
         served = state;
         changed = null;
-        update.apply(tls.serverSslOptions())
+        vertx.executeBlocking(() -> {
+              tls.checkFiles();
+              return tls.serverSslOptions();
+            })
+            .compose(update)
             .onSuccess(v -> log.info("{}: TLS certificate reloaded from {}", server, tls.certificate()))
-            .onFailure(e -> log.warn("{}: the certificate {} and key {} as they now are cannot be used ({}); still"
-                + " serving the one loaded before", server, tls.certificate(), tls.key(), e.getMessage()));
+            .onFailure(e -> log.warn("{}: the certificate and key as they now are cannot be used ({}); still serving"
+                + " the ones loaded before", server, e.getMessage()));
       }
     });
   }

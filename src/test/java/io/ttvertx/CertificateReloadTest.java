@@ -1,5 +1,8 @@
 package io.ttvertx;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.ttvertx.client.TeamTalkClient;
 import io.ttvertx.proto.IMBaseDefine;
 import io.ttvertx.proto.IMBaseDefine.ClientType;
@@ -13,6 +16,7 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,7 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A certificate renewed while the server runs (its files replaced, as certbot does) is served by
- * login's HTTPS port and by both msg instances' TLS port without a restart.
+ * login's HTTPS port and by both msg instances' TLS port without a restart; a pair whose key is not
+ * the certificate's is refused and the one served kept.
  */
 class CertificateReloadTest extends ServerTestBase {
   /** The certificate the server starts with; its files stay as they are, for the clients' trust. */
@@ -88,5 +93,32 @@ class CertificateReloadTest extends ServerTestBase {
       inARow++;
     }
     assertThat(inARow).as("TLS connections to msg in a row with the renewed certificate").isEqualTo(10);
+
+    // the renewed certificate with the old key: refused (Vert.x would take the pair, and every handshake
+    // would then fail), said in the log, and the renewed pair kept
+    Logger reloadLog = (Logger) LoggerFactory.getLogger(CertificateReload.class);
+    ListAppender<ILoggingEvent> logged = new ListAppender<>();
+    logged.start();
+    reloadLog.addAppender(logged);
+    try {
+      Files.copy(configured.key, liveKey, StandardCopyOption.REPLACE_EXISTING);
+      boolean refused = false;
+      for (int attempt = 0; attempt < 100 && !refused; attempt++) {
+        synchronized (logged) {
+          refused = logged.list.stream().map(ILoggingEvent::getFormattedMessage)
+              .filter(line -> line.contains("cannot be used") && line.contains("is not the key of the certificate"))
+              .map(line -> line.substring(0, line.indexOf(':'))).distinct().count() == 2;
+        }
+        if (!refused) {
+          await(vertx.timer(100));
+        }
+      }
+      assertThat(refused).as("the mismatched pair refused by login and msg within 10 s").isTrue();
+      assertThat(await(msgServer(renewed)).statusCode()).isEqualTo(200);
+      assertThat(await(TeamTalkClient.connect(vertx, renewed.netClientOptions(), "127.0.0.1", msgTlsPort)
+          .compose(client -> client.close()).map(true))).isTrue();
+    } finally {
+      reloadLog.detachAppender(logged);
+    }
   }
 }

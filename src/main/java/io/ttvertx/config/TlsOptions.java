@@ -53,7 +53,7 @@ public final class TlsOptions {
     this.reloadCheckSeconds = reloadCheckSeconds;
   }
 
-  /** Reads the section and checks that the files exist, are readable and hold what they should. */
+  /** Reads the section and checks the files ({@link #checkFiles()}). */
   static TlsOptions read(JsonObject root, Map<String, String> env) {
     ConfigReader tls = new ConfigReader(root, "tls", env);
     String certificate = tls.string("certificate", "TT_TLS_CERTIFICATE", "").trim();
@@ -67,14 +67,24 @@ public final class TlsOptions {
       throw new IllegalArgumentException("tls.certificate and tls.key (TT_TLS_CERTIFICATE, TT_TLS_KEY) must be set"
           + " together: a PEM certificate chain and its private key");
     }
-    if (!certificate.isEmpty()) {
-      String chain = readPem("tls.certificate", certificate, new String[] {CERTIFICATE_BEGIN},
-          "a PEM certificate (" + CERTIFICATE_BEGIN + "), such as Let's Encrypt's fullchain.pem");
-      String keyText = readPem("tls.key", key, KEY_BEGINS, "an unencrypted PEM private key (PKCS#8, RSA or EC), such"
-          + " as Let's Encrypt's privkey.pem");
-      checkPair(certificate, chain, key, keyText);
+    TlsOptions options = new TlsOptions(certificate, key, reloadCheckSeconds);
+    if (options.enabled()) {
+      options.checkFiles();
     }
-    return new TlsOptions(certificate, key, reloadCheckSeconds);
+    return options;
+  }
+
+  /**
+   * Checks that the files exist, are readable, hold a certificate and a key, and that the key is the
+   * certificate's; throws an IllegalArgumentException saying which file is wrong. It reads the files:
+   * not on an event loop.
+   */
+  public void checkFiles() {
+    String chain = readPem("tls.certificate", certificate, new String[] {CERTIFICATE_BEGIN},
+        "a PEM certificate (" + CERTIFICATE_BEGIN + "), such as Let's Encrypt's fullchain.pem");
+    String keyText = readPem("tls.key", key, KEY_BEGINS, "an unencrypted PEM private key (PKCS#8, RSA or EC), such"
+        + " as Let's Encrypt's privkey.pem");
+    checkPair(certificate, chain, key, keyText);
   }
 
   /** The file's text, once it is found to hold one of {@code expectedBegins}. */
