@@ -89,6 +89,11 @@ public class MsfsVerticle extends VerticleBase {
         .onSuccess(s -> {
           if (options.publicUrl().isEmpty()) {
             announcedUrl = tls.httpScheme() + "://" + PublicAddress.detect() + ":" + s.actualPort() + "/";
+            if (tls.enabled()) {
+              log.warn("msfs hands out {} to clients, an address certificates seldom name (clients then refuse it):"
+                  + " set msfs.publicUrl to https://<a name in the certificate>:{}/", announcedUrl,
+                  s.actualPort());
+            }
           } else {
             announcedUrl = options.publicUrl();
             PublicAddress.warnIfLoopback(hostOf(announcedUrl), "msfs.publicUrl");
