@@ -196,7 +196,7 @@ class ClusterTest {
     Session dave = login(1, "dave", ClientType.CLIENT_TYPE_WINDOWS);
     Session bob = login(0, "bob", ClientType.CLIENT_TYPE_ANDROID);
     assertThat(status(bob, dave.userId())).isEqualTo(IMBaseDefine.UserStatType.USER_STATUS_ONLINE);
-    // node 2 stops; its last state changes may not reach the others, so the route's peer timeout ends them
+    // node 2 stops; its last state changes may not reach the others: Hazelcast reporting it gone ends them
     Vertx node2 = nodes.get(1);
     nodes.set(1, null);
     await(node2.close());

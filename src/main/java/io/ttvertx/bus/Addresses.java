@@ -27,9 +27,12 @@ public final class Addresses {
 
   // msg asks its own node's route: the route addresses below are sent to with DeliveryOptions#setLocalOnly
 
-  /** route: a connection logged in. JSON {user, clientType, address, conn}. Reply: empty JSON. */
+  // Requests msg makes for a logged-in user carry it as their Actor (headers Actor.USER_HEADER and
+  // Actor.CLIENT_TYPE_HEADER); the route takes the user of a login, logout or PC kick from there only.
+
+  /** route: a connection of the actor logged in. JSON {address, conn}. Reply: empty JSON. */
   public static final String ROUTE_ONLINE = "tt.route.online";
-  /** route: a logged-in connection went away. JSON {user, address, conn}. */
+  /** route: a logged-in connection of the actor went away. JSON {address, conn}. */
   public static final String ROUTE_OFFLINE = "tt.route.offline";
   /**
    * route: deliver a frame (body) to every connection of the users in header {@link #TO}, except the
@@ -44,7 +47,7 @@ public final class Addresses {
   public static final String ROUTE_STATUS = "tt.route.status";
   /** route: JSON {user}; reply JSON {pc}: whether the user has a PC client online anywhere in the cluster. */
   public static final String ROUTE_HAS_PC = "tt.route.hasPc";
-  /** route: JSON {user, reason}: kick every PC connection of that user. Reply JSON {kicked}. */
+  /** route: JSON {reason}: kick every PC connection of the actor. Reply JSON {kicked}. */
   public static final String ROUTE_KICK_PC = "tt.route.kickPc";
   /**
    * route: JSON {user, reason}: kick every connection of that user, on every node (the administration
@@ -59,12 +62,17 @@ public final class Addresses {
 
   /**
    * route -> every route (published): a change of the online table made on the sender's node, JSON
-   * {op: add|remove|removePc, node, user, ...the login (address, conn, clientType, since)}.
+   * {op: add|remove|removePc|removeUser, node, seq (the sender's change number), hlc (its hybrid
+   * clock), user, ...the login (address, conn, clientType, since, order)}.
    */
   public static final String ROUTE_SYNC = "tt.route.sync";
-  /** route -> every route (published) each second: the sender's node id, as text. */
+  /** route -> every route (published) each second: JSON {node, hlc, seq (the sender's last change number)}. */
   public static final String ROUTE_ALIVE = "tt.route.alive";
-  /** One node's route: JSON {seq, node}, another route has applied that login of this node. */
+  /**
+   * One node's route: JSON {op: ack, seq, node}, another route has applied that login of this node; or
+   * {op: logins, node, seq, hlc, answer, logins: [...]}, every login of the sender's node (which
+   * replace those held for it), with {@code answer} asking for this node's back.
+   */
   public static String routeNode(String nodeId) {
     return "tt.route.node." + nodeId;
   }
@@ -79,10 +87,18 @@ public final class Addresses {
    */
   public static final String MSG_BROADCAST = "tt.msg.broadcast";
 
-  /** msg -> login: published load reports, JSON (see MsgLoadReport). */
+  /**
+   * msg -> login: published load reports, JSON {instance, node (LocalNode id), priorIp, backupIp, port,
+   * current, max, accepted (connections accepted since start), intervalMs}; {..., gone: true} when it stops.
+   */
   public static final String MSG_LOAD = "tt.msg.load";
   /** login -> msg: published when a login server starts, so every msg instance reports at once. */
   public static final String MSG_LOAD_REQUEST = "tt.msg.load.request";
+  /**
+   * login -> every login (published): JSON {login (the sender's id), counts: {msg server key: n}},
+   * the addresses the sender handed out lately, which every login server counts until the next reports.
+   */
+  public static final String LOGIN_HANDOUTS = "tt.login.handouts";
 
   /** The private address of one msg verticle instance, where route sends frames and kicks. */
   public static String msgInstance(String instanceId) {
@@ -153,6 +169,8 @@ public final class Addresses {
   public static final String EXCEPT_CONN = "exceptConn";
   public static final String EXCEPT_USER = "exceptUser";
   public static final String CLIENT_FILTER = "clients";
+  /** On a broadcast: of those with the same key gathered for one write, only the latest is written. */
+  public static final String COALESCE_KEY = "coalesce";
   public static final String REASON = "reason";
   /** On a delivered message: when msg received it from its sender (epoch ms), for the delivery-latency metric. */
   public static final String RECEIVED_AT = "receivedAt";

@@ -70,8 +70,11 @@ public final class DbClient {
     return answers.unregister();
   }
 
-  /** Sends {@code request} under {@code commandId}; completes with the response's protobuf bytes. */
-  public Future<Buffer> request(int commandId, MessageLite request) {
+  /**
+   * Sends {@code request} under {@code commandId} on behalf of {@code actor} (the db proxy takes the
+   * acting user from there, never from the request); completes with the response's protobuf bytes.
+   */
+  public Future<Buffer> request(int commandId, Actor actor, MessageLite request) {
     int requestId = nextRequestId++;
     Promise<Buffer> promise = Promise.promise();
     pending.put(requestId, new Pending(promise, System.currentTimeMillis()));
@@ -79,7 +82,7 @@ public final class DbClient {
       openBatch = DbBatch.newRequests(replyAddress);
       context.runOnContext(v -> closeBatch());
     }
-    DbBatch.appendRequest(openBatch, requestId, commandId, request.toByteArray());
+    DbBatch.appendRequest(openBatch, requestId, commandId, actor, request.toByteArray());
     return promise.future();
   }
 

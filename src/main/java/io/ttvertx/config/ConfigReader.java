@@ -71,6 +71,14 @@ final class ConfigReader {
     return value;
   }
 
+  int nonNegative(String key, String envName, int defaultValue) {
+    int value = integer(key, envName, defaultValue);
+    if (value < 0) {
+      throw new IllegalArgumentException(sectionName + "." + key + " must not be negative, got " + value);
+    }
+    return value;
+  }
+
   int port(String key, String envName, int defaultValue) {
     int value = integer(key, envName, defaultValue);
     if (value < 0 || value > 65535) {

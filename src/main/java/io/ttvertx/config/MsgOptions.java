@@ -34,6 +34,7 @@ public final class MsgOptions {
   private int loadReportSeconds = DEFAULT_LOAD_REPORT_SECONDS;
   private int msgListLimit = DEFAULT_MSG_LIST_LIMIT;
   private int busTimeoutMs = DEFAULT_BUS_TIMEOUT_MS;
+  private LimitOptions limits = new LimitOptions();
 
   public MsgOptions() {
   }
@@ -58,6 +59,7 @@ public final class MsgOptions {
     o.loadReportSeconds = msg.positive("loadReportSeconds", null, DEFAULT_LOAD_REPORT_SECONDS);
     o.msgListLimit = msg.positive("msgListLimit", null, DEFAULT_MSG_LIST_LIMIT);
     o.busTimeoutMs = msg.positive("busTimeoutMs", null, DEFAULT_BUS_TIMEOUT_MS);
+    o.limits = LimitOptions.read(root == null ? null : root.getJsonObject("msg"), env);
     return o;
   }
 
@@ -67,7 +69,7 @@ public final class MsgOptions {
         .put("maxFrameLength", maxFrameLength).put("loginTimeoutSeconds", loginTimeoutSeconds)
         .put("pcIdleTimeoutSeconds", pcIdleTimeoutSeconds).put("mobileIdleTimeoutSeconds", mobileIdleTimeoutSeconds)
         .put("loadReportSeconds", loadReportSeconds).put("msgListLimit", msgListLimit)
-        .put("busTimeoutMs", busTimeoutMs);
+        .put("busTimeoutMs", busTimeoutMs).put("limits", limits.toJson());
   }
 
   public static MsgOptions fromJson(JsonObject section) {
@@ -89,5 +91,6 @@ public final class MsgOptions {
   public int loadReportSeconds() { return loadReportSeconds; }
   public int msgListLimit() { return msgListLimit; }
   public int busTimeoutMs() { return busTimeoutMs; }
+  public LimitOptions limits() { return limits; }
 
 }

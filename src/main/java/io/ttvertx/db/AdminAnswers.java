@@ -12,7 +12,6 @@ import io.ttvertx.store.UserRecord;
 import io.vertx.core.Future;
 
 import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -33,33 +32,37 @@ final class AdminAnswers implements DbCommand.Answers {
   }
 
   @Override
-  public void register(Map<Integer, DbCommand> commands) {
-    commands.put(AdminCmdID.CID_ADMIN_PING_VALUE,
+  public void register(DbCommand.Table commands) {
+    commands.forSystem(AdminCmdID.CID_ADMIN_PING_VALUE,
         body -> Future.succeededFuture(TTInternal.AdminPong.newBuilder().setStore(storeType).build()));
-    commands.put(AdminCmdID.CID_ADMIN_USER_CREATE_VALUE, body -> createUser(TTInternal.AdminUserFields.parseFrom(body)));
-    commands.put(AdminCmdID.CID_ADMIN_USER_GET_VALUE, body -> getUser(TTInternal.AdminUserChange.parseFrom(body)));
-    commands.put(AdminCmdID.CID_ADMIN_USER_UPDATE_VALUE, body -> updateUser(TTInternal.AdminUserFields.parseFrom(body)));
-    commands.put(AdminCmdID.CID_ADMIN_USER_STATUS_VALUE, body -> {
+    commands.forSystem(AdminCmdID.CID_ADMIN_USER_CREATE_VALUE,
+        body -> createUser(TTInternal.AdminUserFields.parseFrom(body)));
+    commands.forSystem(AdminCmdID.CID_ADMIN_USER_GET_VALUE,
+        body -> getUser(TTInternal.AdminUserChange.parseFrom(body)));
+    commands.forSystem(AdminCmdID.CID_ADMIN_USER_UPDATE_VALUE,
+        body -> updateUser(TTInternal.AdminUserFields.parseFrom(body)));
+    commands.forSystem(AdminCmdID.CID_ADMIN_USER_STATUS_VALUE, body -> {
       TTInternal.AdminUserChange change = TTInternal.AdminUserChange.parseFrom(body);
       return userResult(admin.setUserStatus(change.getUserId(), change.getStatus()));
     });
-    commands.put(AdminCmdID.CID_ADMIN_USER_PASSWORD_VALUE, body -> {
+    commands.forSystem(AdminCmdID.CID_ADMIN_USER_PASSWORD_VALUE, body -> {
       TTInternal.AdminUserChange change = TTInternal.AdminUserChange.parseFrom(body);
       return userResult(admin.setPassword(change.getUserId(), change.getPassword()));
     });
-    commands.put(AdminCmdID.CID_ADMIN_USER_LIST_VALUE, body -> listUsers(TTInternal.AdminUserQuery.parseFrom(body)));
-    commands.put(AdminCmdID.CID_ADMIN_DEPART_CREATE_VALUE, body -> {
+    commands.forSystem(AdminCmdID.CID_ADMIN_USER_LIST_VALUE,
+        body -> listUsers(TTInternal.AdminUserQuery.parseFrom(body)));
+    commands.forSystem(AdminCmdID.CID_ADMIN_DEPART_CREATE_VALUE, body -> {
       TTInternal.AdminDepartFields fields = TTInternal.AdminDepartFields.parseFrom(body);
       return departResult(admin.addDepartment(fields.getName(), fields.getParentId(), fields.getPriority()));
     });
-    commands.put(AdminCmdID.CID_ADMIN_DEPART_UPDATE_VALUE, body -> {
+    commands.forSystem(AdminCmdID.CID_ADMIN_DEPART_UPDATE_VALUE, body -> {
       TTInternal.AdminDepartFields fields = TTInternal.AdminDepartFields.parseFrom(body);
       return departResult(admin.updateDepartment(fields.getDepartId(), fields.hasName() ? fields.getName() : null,
           fields.hasParentId() ? fields.getParentId() : null, fields.hasPriority() ? fields.getPriority() : null));
     });
-    commands.put(AdminCmdID.CID_ADMIN_DEPART_DELETE_VALUE, body ->
+    commands.forSystem(AdminCmdID.CID_ADMIN_DEPART_DELETE_VALUE, body ->
         departResult(admin.deleteDepartment(TTInternal.AdminDepartFields.parseFrom(body).getDepartId())));
-    commands.put(AdminCmdID.CID_ADMIN_DEPART_LIST_VALUE, body -> admin.listDepartments().map(departs -> {
+    commands.forSystem(AdminCmdID.CID_ADMIN_DEPART_LIST_VALUE, body -> admin.listDepartments().map(departs -> {
       TTInternal.AdminDepartList.Builder list = TTInternal.AdminDepartList.newBuilder();
       departs.forEach(depart -> list.addDeparts(depart(depart)));
       return list.build();

@@ -15,7 +15,6 @@ import io.vertx.core.Future;
 
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The admin API's group and history commands (http_msg asks them): groups listed, read, renamed and
@@ -32,21 +31,22 @@ final class AdminChatAnswers implements DbCommand.Answers {
   }
 
   @Override
-  public void register(Map<Integer, DbCommand> commands) {
-    commands.put(AdminChatCmdID.CID_ADMIN_GROUP_LIST_VALUE, body -> listGroups(TTInternal.AdminGroupQuery.parseFrom(body)));
-    commands.put(AdminChatCmdID.CID_ADMIN_GROUP_GET_VALUE, body -> {
+  public void register(DbCommand.Table commands) {
+    commands.forSystem(AdminChatCmdID.CID_ADMIN_GROUP_LIST_VALUE,
+        body -> listGroups(TTInternal.AdminGroupQuery.parseFrom(body)));
+    commands.forSystem(AdminChatCmdID.CID_ADMIN_GROUP_GET_VALUE, body -> {
       int groupId = TTInternal.AdminGroupChange.parseFrom(body).getGroupId();
       return groups.groupsByIds(List.of(groupId)).map(found -> found.isEmpty()
           ? refused(AdminResultCode.ADMIN_NOT_FOUND, "no group " + groupId + " in use")
           : TTInternal.AdminGroupResult.newBuilder().setResult(AdminResultCode.ADMIN_OK).setGroup(group(found.get(0)))
               .build());
     });
-    commands.put(AdminChatCmdID.CID_ADMIN_GROUP_RENAME_VALUE, body -> {
+    commands.forSystem(AdminChatCmdID.CID_ADMIN_GROUP_RENAME_VALUE, body -> {
       TTInternal.AdminGroupChange change = TTInternal.AdminGroupChange.parseFrom(body);
       return groupResult(groups.renameGroup(change.getGroupId(), change.hasName() ? change.getName() : null,
           change.hasAvatar() ? change.getAvatar() : null));
     });
-    commands.put(AdminChatCmdID.CID_ADMIN_GROUP_DISSOLVE_VALUE, body -> {
+    commands.forSystem(AdminChatCmdID.CID_ADMIN_GROUP_DISSOLVE_VALUE, body -> {
       int groupId = TTInternal.AdminGroupChange.parseFrom(body).getGroupId();
       // read first for the answer: the group as it was, with the members who left
       return groups.groupsByIds(List.of(groupId)).compose(found -> groupResult(groups.dissolveGroup(groupId)
@@ -57,7 +57,8 @@ final class AdminChatAnswers implements DbCommand.Answers {
                 before.version(), change.changed());
           })));
     });
-    commands.put(AdminChatCmdID.CID_ADMIN_HISTORY_VALUE, body -> history(TTInternal.AdminHistoryQuery.parseFrom(body)));
+    commands.forSystem(AdminChatCmdID.CID_ADMIN_HISTORY_VALUE,
+        body -> history(TTInternal.AdminHistoryQuery.parseFrom(body)));
   }
 
   private Future<TTInternal.AdminGroupPage> listGroups(TTInternal.AdminGroupQuery query) {

@@ -47,6 +47,9 @@ final class BackupAnswers {
 
   /** Request {}; reply {file, bytes, tookMs}; fails 409 when the store cannot or a backup is running. */
   private void handleBackup(Message<JsonObject> message) {
+    if (DbCommand.refusedToUser(message)) {
+      return;
+    }
     if (running) {
       message.fail(409, "a backup is already being written");
       return;

@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.time.Duration;
 import java.util.UUID;
@@ -35,8 +36,11 @@ import java.util.function.Consumer;
  * {@link DbBatch} on {@link Addresses#DB} or its own address) with TeamTalk response messages, like
  * TeamTalk's db_proxy_server: one command table, filled by an answers class per domain (login, buddy
  * list, messages, groups, offline files, administration), each given only the part of the store it
- * uses. Callers (msg) have already replaced every user id with the logged-in user's, so a user can
- * only ever read and change their own sessions.
+ * uses. Each request's envelope names its {@link io.ttvertx.bus.Actor}: a command acting for a user
+ * takes the user from there only (never from the body's user_id or from_user_id), commands of the
+ * administration refuse a user and commands of users refuse the system (see {@link DbCommand.Senders}).
+ * Who may read or change a group, a session, a message or an offline file is then decided by the
+ * store against its stored members and owners, so a user can only ever read and change their own data.
  */
 public class DbProxyVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(DbProxyVerticle.class);
@@ -57,7 +61,7 @@ public class DbProxyVerticle extends VerticleBase {
   static final long FAILURE_LOG_INTERVAL_MS = 5_000;
 
   private Store store;
-  private final Map<Integer, DbCommand> commands = new HashMap<>();
+  private final DbCommand.Table commands = new DbCommand.Table();
   private MessageConsumer<Buffer> consumer;
   private MessageConsumer<Buffer> ownConsumer;
   private PushAnswers pushAnswers;
@@ -131,14 +135,21 @@ public class DbProxyVerticle extends VerticleBase {
     DbBatch.forEachRequest(batch, request -> {
       int command = request.commandId();
       Future<? extends MessageLite> answer;
-      DbCommand handler = commands.get(command);
+      DbCommand.Registered handler = commands.get(command);
       if (handler == null) {
         answerLater(replyTo, out -> DbBatch.appendFailure(out, request.requestId(), "db proxy has no command " + command));
         return;
       }
+      if (!handler.senders().accept(request.actor())) {
+        String refusal = "command 0x" + Integer.toHexString(command) + " refused for " + request.actor()
+            + " (it is for " + handler.senders().name().toLowerCase(Locale.ROOT) + ")";
+        failures.warn(refusal, refusal);
+        answerLater(replyTo, out -> DbBatch.appendFailure(out, request.requestId(), refusal));
+        return;
+      }
       long startedAt = System.nanoTime();
       try {
-        answer = handler.answer(request.body().getBytes());
+        answer = handler.command().answer(request.actor(), request.body().getBytes());
       } catch (InvalidProtocolBufferException e) {
         answerLater(replyTo, out -> DbBatch.appendFailure(out, request.requestId(),
             "undecodable request for command " + command + ": " + e.getMessage()));

@@ -8,12 +8,10 @@ import io.ttvertx.store.FileStore;
 import io.ttvertx.store.OfflineFile;
 import io.vertx.core.Future;
 
-import java.util.Map;
-
 /**
  * Offline files (TeamTalk's IMTransmitFile): the list a user has waiting, recording an upload, and
- * forgetting one, which only its sender or receiver may. msg has already checked that the upload is
- * complete and set the logged-in user in each request.
+ * forgetting one, which only its sender or receiver may, all for the acting user. msg has already
+ * checked with the file server that the upload from that user is complete.
  */
 final class FileAnswers implements DbCommand.Answers {
   private final FileStore files;
@@ -23,33 +21,36 @@ final class FileAnswers implements DbCommand.Answers {
   }
 
   @Override
-  public void register(Map<Integer, DbCommand> commands) {
-    commands.put(FileCmdID.CID_FILE_HAS_OFFLINE_REQ_VALUE,
-        body -> offlineFiles(IMFile.IMFileHasOfflineReq.parseFrom(body)));
-    commands.put(FileCmdID.CID_FILE_ADD_OFFLINE_REQ_VALUE,
-        body -> add(IMFile.IMFileAddOfflineReq.parseFrom(body)));
-    commands.put(FileCmdID.CID_FILE_DEL_OFFLINE_REQ_VALUE,
-        body -> remove(TTInternal.OfflineFileRemoval.parseFrom(body)));
+  public void register(DbCommand.Table commands) {
+    commands.forUsers(FileCmdID.CID_FILE_HAS_OFFLINE_REQ_VALUE, (user, body) -> offlineFiles(user.userId()));
+    commands.forUsers(FileCmdID.CID_FILE_ADD_OFFLINE_REQ_VALUE,
+        (user, body) -> add(user.userId(), IMFile.IMFileAddOfflineReq.parseFrom(body)));
+    commands.forUsers(FileCmdID.CID_FILE_DEL_OFFLINE_REQ_VALUE,
+        (user, body) -> remove(user.userId(), TTInternal.OfflineFileRemoval.parseFrom(body)));
   }
 
-  private Future<IMFile.IMFileHasOfflineRsp> offlineFiles(IMFile.IMFileHasOfflineReq request) {
-    return files.offlineFilesFor(request.getUserId()).map(list -> {
-      IMFile.IMFileHasOfflineRsp.Builder response = IMFile.IMFileHasOfflineRsp.newBuilder()
-          .setUserId(request.getUserId());
+  private Future<IMFile.IMFileHasOfflineRsp> offlineFiles(int userId) {
+    return files.offlineFilesFor(userId).map(list -> {
+      IMFile.IMFileHasOfflineRsp.Builder response = IMFile.IMFileHasOfflineRsp.newBuilder().setUserId(userId);
       list.forEach(file -> response.addOfflineFileList(info(file)));
       return response.build();
     });
   }
 
-  /** The answer is the request: recorded (a second record of one task changes nothing). */
-  private Future<IMFile.IMFileAddOfflineReq> add(IMFile.IMFileAddOfflineReq request) {
-    OfflineFile file = new OfflineFile(request.getFromUserId(), request.getToUserId(), request.getTaskId(),
+  /**
+   * A file the acting user sent. The answer is the request, with that sender: recorded (a second
+   * record of one task changes nothing).
+   */
+  private Future<IMFile.IMFileAddOfflineReq> add(int fromUserId, IMFile.IMFileAddOfflineReq body) {
+    IMFile.IMFileAddOfflineReq request = body.toBuilder().setFromUserId(fromUserId).build();
+    OfflineFile file = new OfflineFile(fromUserId, request.getToUserId(), request.getTaskId(),
         request.getFileName(), Integer.toUnsignedLong(request.getFileSize()), (int) (System.currentTimeMillis() / 1000));
     return files.addOfflineFile(file).map(request);
   }
 
-  private Future<TTInternal.OfflineFileRemoved> remove(TTInternal.OfflineFileRemoval request) {
-    return files.removeOfflineFile(request.getUserId(), request.getTaskId()).map(file -> {
+  /** Only the file's sender or receiver may forget it: the store checks the record. */
+  private Future<TTInternal.OfflineFileRemoved> remove(int userId, TTInternal.OfflineFileRemoval request) {
+    return files.removeOfflineFile(userId, request.getTaskId()).map(file -> {
       TTInternal.OfflineFileRemoved.Builder removed = TTInternal.OfflineFileRemoved.newBuilder();
       if (file != null) {
         removed.setFile(info(file)).setToUserId(file.toUserId());

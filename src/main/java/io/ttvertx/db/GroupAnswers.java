@@ -1,5 +1,6 @@
 package io.ttvertx.db;
 
+import io.ttvertx.bus.Actor;
 import io.ttvertx.proto.IMBaseDefine;
 import io.ttvertx.proto.IMBaseDefine.GroupCmdID;
 import io.ttvertx.proto.IMGroup;
@@ -15,9 +16,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The group service (0x04) of the db proxy, as TeamTalk's GroupAction answers it. Requests arrive
- * with the logged-in user's id; group details and members are answered only to members (TeamTalk
- * answers anyone). Group messages are stored by {@link MessageAnswers}.
+ * The group service (0x04) of the db proxy, as TeamTalk's GroupAction answers it, for the acting
+ * user; group details and members are answered only to members (TeamTalk answers anyone), which the
+ * store decides. Group messages are stored by {@link MessageAnswers}.
  */
 final class GroupAnswers implements DbCommand.Answers {
   private static final int OK = 0;
@@ -30,20 +31,24 @@ final class GroupAnswers implements DbCommand.Answers {
   }
 
   @Override
-  public void register(Map<Integer, DbCommand> commands) {
-    commands.put(GroupCmdID.CID_GROUP_NORMAL_LIST_REQUEST_VALUE,
-        body -> normalGroups(IMGroup.IMNormalGroupListReq.parseFrom(body)));
-    commands.put(GroupCmdID.CID_GROUP_INFO_REQUEST_VALUE, body -> groupInfo(IMGroup.IMGroupInfoListReq.parseFrom(body)));
-    commands.put(GroupCmdID.CID_GROUP_CREATE_REQUEST_VALUE, body -> create(IMGroup.IMGroupCreateReq.parseFrom(body)));
-    commands.put(GroupCmdID.CID_GROUP_CHANGE_MEMBER_REQUEST_VALUE,
-        body -> changeMembers(IMGroup.IMGroupChangeMemberReq.parseFrom(body)));
-    commands.put(GroupCmdID.CID_GROUP_SHIELD_GROUP_REQUEST_VALUE, body -> shield(IMGroup.IMGroupShieldReq.parseFrom(body)));
+  public void register(DbCommand.Table commands) {
+    commands.forUsers(GroupCmdID.CID_GROUP_NORMAL_LIST_REQUEST_VALUE, (user, body) -> normalGroups(user.userId()));
+    commands.forUsers(GroupCmdID.CID_GROUP_INFO_REQUEST_VALUE,
+        (user, body) -> groupInfo(user.userId(), IMGroup.IMGroupInfoListReq.parseFrom(body)));
+    // http_msg and the admin API create groups and change members too, as the administration or a named user
+    commands.forBoth(GroupCmdID.CID_GROUP_CREATE_REQUEST_VALUE,
+        (actor, body) -> create(actor, IMGroup.IMGroupCreateReq.parseFrom(body)));
+    commands.forBoth(GroupCmdID.CID_GROUP_CHANGE_MEMBER_REQUEST_VALUE, (actor, body) -> {
+      IMGroup.IMGroupChangeMemberReq request = IMGroup.IMGroupChangeMemberReq.parseFrom(body);
+      return changeMembers(actor.userOr(request.getUserId()), request);
+    });
+    commands.forUsers(GroupCmdID.CID_GROUP_SHIELD_GROUP_REQUEST_VALUE,
+        (user, body) -> shield(user.userId(), IMGroup.IMGroupShieldReq.parseFrom(body)));
   }
 
-  Future<IMGroup.IMNormalGroupListRsp> normalGroups(IMGroup.IMNormalGroupListReq request) {
-    return store.userGroups(request.getUserId(), GroupStore.GROUP_TYPE_NORMAL).map(groups -> {
-      IMGroup.IMNormalGroupListRsp.Builder response = IMGroup.IMNormalGroupListRsp.newBuilder()
-          .setUserId(request.getUserId());
+  Future<IMGroup.IMNormalGroupListRsp> normalGroups(int userId) {
+    return store.userGroups(userId, GroupStore.GROUP_TYPE_NORMAL).map(groups -> {
+      IMGroup.IMNormalGroupListRsp.Builder response = IMGroup.IMNormalGroupListRsp.newBuilder().setUserId(userId);
       for (GroupVersion group : groups) {
         response.addGroupVersionList(IMBaseDefine.GroupVersionInfo.newBuilder()
             .setGroupId(group.groupId()).setVersion(group.version()));
@@ -52,18 +57,19 @@ final class GroupAnswers implements DbCommand.Answers {
     });
   }
 
-  /** Groups whose version is newer than the one the client holds (so clients ask with version 0). */
-  Future<IMGroup.IMGroupInfoListRsp> groupInfo(IMGroup.IMGroupInfoListReq request) {
-    int userId = request.getUserId();
+  /**
+   * The user's groups among those asked whose version is newer than the one the client holds (so
+   * clients ask with version 0).
+   */
+  Future<IMGroup.IMGroupInfoListRsp> groupInfo(int userId, IMGroup.IMGroupInfoListReq request) {
     Map<Integer, Integer> heldVersions = new HashMap<>();
     request.getGroupVersionListList().forEach(held -> heldVersions.put(held.getGroupId(), held.getVersion()));
     IMGroup.IMGroupInfoListRsp.Builder response = IMGroup.IMGroupInfoListRsp.newBuilder().setUserId(userId);
     if (heldVersions.isEmpty()) {
       return Future.succeededFuture(response.build());
     }
-    return store.groupsByIds(heldVersions.keySet()).compose(groups -> {
+    return store.memberGroups(userId, heldVersions.keySet()).compose(groups -> {
       List<GroupRecord> visible = groups.stream()
-          .filter(group -> group.members().contains(userId))
           .filter(group -> heldVersions.getOrDefault(group.id(), 0) < group.version())
           .toList();
       return Future.all(visible.stream().map(group -> store.groupShields(group.id(), List.of(userId))).toList())
@@ -78,27 +84,33 @@ final class GroupAnswers implements DbCommand.Answers {
   }
 
   /**
-   * A group of either type, created by {@code user_id} (0: the administration). msg lets clients
-   * create temporary groups only, as TeamTalk's msg server does; http_msg creates normal ones too.
+   * A group created by the acting user, or for the system by {@code user_id} (0: the administration).
+   * Users create temporary groups only, as TeamTalk's msg server allows (it drops the request; here it
+   * is answered with result 1); the system creates normal ones too.
    */
-  Future<IMGroup.IMGroupCreateRsp> create(IMGroup.IMGroupCreateReq request) {
+  Future<IMGroup.IMGroupCreateRsp> create(Actor actor, IMGroup.IMGroupCreateReq request) {
+    int creatorId = actor.userOr(request.getUserId());
     IMGroup.IMGroupCreateRsp.Builder response = IMGroup.IMGroupCreateRsp.newBuilder()
-        .setUserId(request.getUserId())
+        .setUserId(creatorId)
         .setGroupName(request.getGroupName());
+    if (actor.isUser() && request.getGroupType() != IMBaseDefine.GroupType.GROUP_TYPE_TMP) {
+      return Future.succeededFuture(response.setResultCode(FAILED).build());
+    }
     Set<Integer> members = new LinkedHashSet<>(request.getMemberIdListList());
     int type = request.getGroupType() == IMBaseDefine.GroupType.GROUP_TYPE_NORMAL ? GroupStore.GROUP_TYPE_NORMAL
         : GroupStore.GROUP_TYPE_TEMPORARY;
-    return store.createGroup(request.getUserId(), request.getGroupName(), request.getGroupAvatar(), type, members)
+    return store.createGroup(creatorId, request.getGroupName(), request.getGroupAvatar(), type, members)
         .map(group -> response.setResultCode(OK).setGroupId(group.id()).addAllUserIdList(group.members()).build())
         .recover(refused -> Future.succeededFuture(response.setResultCode(FAILED).build()));
   }
 
-  Future<IMGroup.IMGroupChangeMemberRsp> changeMembers(IMGroup.IMGroupChangeMemberReq request) {
+  /** Who may change what is the store's rule, checked against the group's stored creator and members. */
+  Future<IMGroup.IMGroupChangeMemberRsp> changeMembers(int userId, IMGroup.IMGroupChangeMemberReq request) {
     boolean add = request.getChangeType() == IMBaseDefine.GroupModifyType.GROUP_MODIFY_TYPE_ADD;
-    return store.changeGroupMembers(request.getUserId(), request.getGroupId(), add, request.getMemberIdListList())
+    return store.changeGroupMembers(userId, request.getGroupId(), add, request.getMemberIdListList())
         .map(change -> {
           IMGroup.IMGroupChangeMemberRsp.Builder response = IMGroup.IMGroupChangeMemberRsp.newBuilder()
-              .setUserId(request.getUserId())
+              .setUserId(userId)
               .setChangeType(request.getChangeType())
               .setGroupId(request.getGroupId())
               .setResultCode(change.done() ? OK : FAILED);
@@ -109,10 +121,10 @@ final class GroupAnswers implements DbCommand.Answers {
         });
   }
 
-  Future<IMGroup.IMGroupShieldRsp> shield(IMGroup.IMGroupShieldReq request) {
-    return store.setGroupShield(request.getUserId(), request.getGroupId(), request.getShieldStatus())
+  Future<IMGroup.IMGroupShieldRsp> shield(int userId, IMGroup.IMGroupShieldReq request) {
+    return store.setGroupShield(userId, request.getGroupId(), request.getShieldStatus())
         .map(done -> IMGroup.IMGroupShieldRsp.newBuilder()
-            .setUserId(request.getUserId())
+            .setUserId(userId)
             .setGroupId(request.getGroupId())
             .setResultCode(done ? OK : FAILED)
             .build());

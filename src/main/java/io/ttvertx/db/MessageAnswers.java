@@ -13,7 +13,6 @@ import io.vertx.core.Future;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The message service (0x03): storing messages, unread counts, read acknowledgements and history,
@@ -31,20 +30,25 @@ final class MessageAnswers implements DbCommand.Answers {
   }
 
   @Override
-  public void register(Map<Integer, DbCommand> commands) {
-    commands.put(MessageCmdID.CID_MSG_DATA_VALUE, body -> saveMessage(IMMessage.IMMsgData.parseFrom(body)));
-    commands.put(MessageCmdID.CID_MSG_READ_ACK_VALUE, body -> readAck(IMMessage.IMMsgDataReadAck.parseFrom(body)));
-    commands.put(MessageCmdID.CID_MSG_UNREAD_CNT_REQUEST_VALUE,
-        body -> unreadCounts(IMMessage.IMUnreadMsgCntReq.parseFrom(body)));
-    commands.put(MessageCmdID.CID_MSG_LIST_REQUEST_VALUE, body -> messageList(IMMessage.IMGetMsgListReq.parseFrom(body)));
-    commands.put(MessageCmdID.CID_MSG_GET_LATEST_MSG_ID_REQ_VALUE,
-        body -> latestMsgId(IMMessage.IMGetLatestMsgIdReq.parseFrom(body)));
-    commands.put(MessageCmdID.CID_MSG_GET_BY_MSG_ID_REQ_VALUE,
-        body -> messagesById(IMMessage.IMGetMsgByIdReq.parseFrom(body)));
+  public void register(DbCommand.Table commands) {
+    // http_msg stores messages as any user, or as its notice account
+    commands.forBoth(MessageCmdID.CID_MSG_DATA_VALUE, (actor, body) -> {
+      IMMessage.IMMsgData message = IMMessage.IMMsgData.parseFrom(body);
+      return saveMessage(message.toBuilder().setFromUserId(actor.userOr(message.getFromUserId())).build());
+    });
+    commands.forUsers(MessageCmdID.CID_MSG_READ_ACK_VALUE,
+        (user, body) -> readAck(user.userId(), IMMessage.IMMsgDataReadAck.parseFrom(body)));
+    commands.forUsers(MessageCmdID.CID_MSG_UNREAD_CNT_REQUEST_VALUE, (user, body) -> unreadCounts(user.userId()));
+    commands.forUsers(MessageCmdID.CID_MSG_LIST_REQUEST_VALUE,
+        (user, body) -> messageList(user.userId(), IMMessage.IMGetMsgListReq.parseFrom(body)));
+    commands.forUsers(MessageCmdID.CID_MSG_GET_LATEST_MSG_ID_REQ_VALUE,
+        (user, body) -> latestMsgId(user.userId(), IMMessage.IMGetLatestMsgIdReq.parseFrom(body)));
+    commands.forUsers(MessageCmdID.CID_MSG_GET_BY_MSG_ID_REQ_VALUE,
+        (user, body) -> messagesById(user.userId(), IMMessage.IMGetMsgByIdReq.parseFrom(body)));
   }
 
   /**
-   * Stores a message (sender and time already set by msg) and answers it with its new id: a 1:1
+   * Stores a message (its sender the acting user, its time set by msg) and answers it with its new id: a 1:1
    * message as IMMsgData, a group message as StoredGroupMsg with the members it goes to.
    */
   private Future<? extends MessageLite> saveMessage(IMMessage.IMMsgData message) {
@@ -62,19 +66,18 @@ final class MessageAnswers implements DbCommand.Answers {
         .map(stored -> message.toBuilder().setMsgId(stored.msgId()).build());
   }
 
-  private Future<IMMessage.IMMsgDataReadAck> readAck(IMMessage.IMMsgDataReadAck request) {
+  private Future<IMMessage.IMMsgDataReadAck> readAck(int userId, IMMessage.IMMsgDataReadAck request) {
     Future<Void> cleared = isGroup(request.getSessionType())
-        ? groups.clearGroupUnread(request.getUserId(), request.getSessionId())
-        : messages.clearUnread(request.getUserId(), request.getSessionId());
-    return cleared.map(v -> request);
+        ? groups.clearGroupUnread(userId, request.getSessionId())
+        : messages.clearUnread(userId, request.getSessionId());
+    return cleared.map(v -> request.toBuilder().setUserId(userId).build());
   }
 
-  private Future<IMMessage.IMUnreadMsgCntRsp> unreadCounts(IMMessage.IMUnreadMsgCntReq request) {
-    Future<List<UnreadRecord>> single = messages.unreadCounts(request.getUserId());
-    Future<List<UnreadRecord>> group = groups.groupUnreadCounts(request.getUserId());
+  private Future<IMMessage.IMUnreadMsgCntRsp> unreadCounts(int userId) {
+    Future<List<UnreadRecord>> single = messages.unreadCounts(userId);
+    Future<List<UnreadRecord>> group = groups.groupUnreadCounts(userId);
     return Future.all(single, group).map(both -> {
-      IMMessage.IMUnreadMsgCntRsp.Builder response = IMMessage.IMUnreadMsgCntRsp.newBuilder()
-          .setUserId(request.getUserId());
+      IMMessage.IMUnreadMsgCntRsp.Builder response = IMMessage.IMUnreadMsgCntRsp.newBuilder().setUserId(userId);
       int total = 0;
       List<UnreadRecord> unread = new ArrayList<>(single.result());
       unread.addAll(group.result());
@@ -86,9 +89,9 @@ final class MessageAnswers implements DbCommand.Answers {
     });
   }
 
-  private Future<IMMessage.IMGetMsgListRsp> messageList(IMMessage.IMGetMsgListReq request) {
+  private Future<IMMessage.IMGetMsgListRsp> messageList(int userId, IMMessage.IMGetMsgListReq request) {
     IMMessage.IMGetMsgListRsp.Builder response = IMMessage.IMGetMsgListRsp.newBuilder()
-        .setUserId(request.getUserId())
+        .setUserId(userId)
         .setSessionType(request.getSessionType())
         .setSessionId(request.getSessionId())
         .setMsgIdBegin(request.getMsgIdBegin());
@@ -96,36 +99,36 @@ final class MessageAnswers implements DbCommand.Answers {
       return Future.succeededFuture(response.build());
     }
     Future<List<MessageRecord>> found = isGroup(request.getSessionType())
-        ? groups.groupMessages(request.getUserId(), request.getSessionId(), request.getMsgIdBegin(), request.getMsgCnt())
-        : messages.messages(request.getUserId(), request.getSessionId(), request.getMsgIdBegin(), request.getMsgCnt());
+        ? groups.groupMessages(userId, request.getSessionId(), request.getMsgIdBegin(), request.getMsgCnt())
+        : messages.messages(userId, request.getSessionId(), request.getMsgIdBegin(), request.getMsgCnt());
     return found.map(list -> {
       list.forEach(message -> response.addMsgList(ProtoMapping.msgInfo(message)));
       return response.build();
     });
   }
 
-  private Future<IMMessage.IMGetLatestMsgIdRsp> latestMsgId(IMMessage.IMGetLatestMsgIdReq request) {
+  private Future<IMMessage.IMGetLatestMsgIdRsp> latestMsgId(int userId, IMMessage.IMGetLatestMsgIdReq request) {
     IMMessage.IMGetLatestMsgIdRsp.Builder response = IMMessage.IMGetLatestMsgIdRsp.newBuilder()
-        .setUserId(request.getUserId())
+        .setUserId(userId)
         .setSessionType(request.getSessionType())
         .setSessionId(request.getSessionId());
     Future<Integer> latestId = isGroup(request.getSessionType())
-        ? groups.latestGroupMessageId(request.getUserId(), request.getSessionId())
-        : messages.latestMessageId(request.getUserId(), request.getSessionId());
+        ? groups.latestGroupMessageId(userId, request.getSessionId())
+        : messages.latestMessageId(userId, request.getSessionId());
     return latestId.map(id -> response.setLatestMsgId(id).build());
   }
 
-  private Future<IMMessage.IMGetMsgByIdRsp> messagesById(IMMessage.IMGetMsgByIdReq request) {
+  private Future<IMMessage.IMGetMsgByIdRsp> messagesById(int userId, IMMessage.IMGetMsgByIdReq request) {
     IMMessage.IMGetMsgByIdRsp.Builder response = IMMessage.IMGetMsgByIdRsp.newBuilder()
-        .setUserId(request.getUserId())
+        .setUserId(userId)
         .setSessionType(request.getSessionType())
         .setSessionId(request.getSessionId());
     if (request.getMsgIdListCount() == 0) {
       return Future.succeededFuture(response.build());
     }
     Future<List<MessageRecord>> found = isGroup(request.getSessionType())
-        ? groups.groupMessagesByIds(request.getUserId(), request.getSessionId(), request.getMsgIdListList())
-        : messages.messagesByIds(request.getUserId(), request.getSessionId(), request.getMsgIdListList());
+        ? groups.groupMessagesByIds(userId, request.getSessionId(), request.getMsgIdListList())
+        : messages.messagesByIds(userId, request.getSessionId(), request.getMsgIdListList());
     return found.map(list -> {
       list.forEach(message -> response.addMsgList(ProtoMapping.msgInfo(message)));
       return response.build();

@@ -63,6 +63,9 @@ final class PushAnswers {
    * nothing else is read.
    */
   private void handleTargets(Message<JsonObject> message) {
+    if (DbCommand.refusedToUser(message)) {
+      return;
+    }
     JsonArray asked = message.body().getJsonArray("messages", new JsonArray());
     List<List<Integer>> usersOfEach = new ArrayList<>();
     Set<Integer> everyone = new LinkedHashSet<>();
@@ -140,6 +143,9 @@ final class PushAnswers {
 
   /** Request {user, token}; reply {removed}: whether it was still that user's token. */
   private void handleTokenGone(Message<JsonObject> message) {
+    if (DbCommand.refusedToUser(message)) {
+      return;
+    }
     Integer user = message.body().getInteger("user");
     String token = message.body().getString("token");
     if (user == null || token == null) {

@@ -3,6 +3,7 @@ package io.ttvertx.http;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
 import com.google.protobuf.Parser;
+import io.ttvertx.bus.Actor;
 import io.ttvertx.bus.Addresses;
 import io.ttvertx.bus.DbClient;
 import io.ttvertx.proto.IMBaseDefine.ClientType;
@@ -250,7 +251,7 @@ final class AdminOperations {
   }
 
   <T> Future<T> ask(int command, MessageLite request, Parser<T> parser) {
-    return db.request(command, request)
+    return db.request(command, Actor.SYSTEM, request)
         .recover(failure -> Future.failedFuture(unavailable("the db proxy", failure)))
         .map((Buffer answer) -> {
           try {

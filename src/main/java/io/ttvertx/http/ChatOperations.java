@@ -2,6 +2,7 @@ package io.ttvertx.http;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.ttvertx.bus.Actor;
 import io.ttvertx.bus.Addresses;
 import io.ttvertx.bus.StoredMessages;
 import io.ttvertx.bus.DbClient;
@@ -323,7 +324,7 @@ final class ChatOperations {
         .setMsgType(type)
         .setMsgData(ByteString.copyFrom(content))
         .build();
-    return db.request(MessageCmdID.CID_MSG_DATA_VALUE, message)
+    return db.request(MessageCmdID.CID_MSG_DATA_VALUE, Actor.SYSTEM, message)
         .recover(failure -> Future.failedFuture(new ApiError(503, ApiError.UNAVAILABLE,
             "the message was not stored: " + failure.getMessage())))
         .map(answer -> {

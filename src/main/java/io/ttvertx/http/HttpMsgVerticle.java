@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
 import com.google.protobuf.Parser;
 import io.ttvertx.CertificateReload;
+import io.ttvertx.bus.Actor;
 import io.ttvertx.bus.Addresses;
 import io.ttvertx.bus.DbClient;
 import io.ttvertx.config.HttpMsgOptions;
@@ -259,7 +260,7 @@ public class HttpMsgVerticle extends VerticleBase {
   }
 
   private <T> Future<T> ask(int command, MessageLite request, Parser<T> parser) {
-    return db.request(command, request).map((Buffer answer) -> {
+    return db.request(command, Actor.SYSTEM, request).map((Buffer answer) -> {
       try {
         return parser.parseFrom(answer.getBytes());
       } catch (InvalidProtocolBufferException e) {

@@ -2,6 +2,7 @@ package io.ttvertx.login;
 
 import io.ttvertx.CertificateReload;
 import io.ttvertx.bus.Addresses;
+import io.ttvertx.bus.ClusterMembership;
 import io.ttvertx.bus.LocalNode;
 import io.ttvertx.config.LoginOptions;
 import io.ttvertx.config.TlsOptions;
@@ -16,12 +17,20 @@ import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
 /**
  * TeamTalk's login server: {@code GET /msg_server} names the least-loaded msg server, from the load
- * reports msg instances publish on the event bus.
+ * reports msg instances publish on the event bus and the addresses handed out since, its own and
+ * those the other login servers publish every {@link #HANDOUT_SHARE_MS}. A msg server whose node
+ * leaves the cluster is forgotten at once.
  */
 public class LoginVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(LoginVerticle.class);
+  static final long HANDOUT_SHARE_MS = 100;
 
   private final MsgServerDirectory directory = new MsgServerDirectory();
   private LoginOptions options;
@@ -29,6 +38,12 @@ public class LoginVerticle extends VerticleBase {
   private MessageConsumer<JsonObject> loadConsumer;
   private final MsfsDirectory msfsDirectory = new MsfsDirectory();
   private MessageConsumer<JsonObject> msfsConsumer;
+  private MessageConsumer<JsonObject> handoutConsumer;
+  private MessageConsumer<String> nodeLeftConsumer;
+  private final String loginId = UUID.randomUUID().toString();
+  /** Addresses handed out since the last share with the other login servers, by msg server. */
+  private final Map<String, Integer> unsharedHandouts = new HashMap<>();
+  private long shareTimer;
 
   @Override
   public Future<?> start() {
@@ -37,6 +52,14 @@ public class LoginVerticle extends VerticleBase {
         message -> directory.report(message.body(), System.currentTimeMillis()));
     msfsConsumer = vertx.eventBus().consumer(Addresses.MSFS_ANNOUNCE,
         message -> msfsDirectory.announce(message.body(), System.currentTimeMillis()));
+    handoutConsumer = vertx.eventBus().consumer(Addresses.LOGIN_HANDOUTS, message -> handleShared(message.body()));
+    ClusterMembership.watch(vertx);
+    nodeLeftConsumer = vertx.eventBus().consumer(ClusterMembership.NODE_LEFT, message -> {
+      int forgotten = directory.nodeLeft(message.body());
+      if (forgotten > 0) {
+        log.warn("node {} left the cluster: its {} msg instances are no longer handed out", message.body(), forgotten);
+      }
+    });
     Router router = Router.router(vertx);
     router.get("/msg_server").handler(this::handleMsgServer);
     router.route().handler(ctx -> ctx.response().setStatusCode(404)
@@ -44,8 +67,8 @@ public class LoginVerticle extends VerticleBase {
         .end(new JsonObject().put("code", 404).put("msg", "unknown path " + ctx.request().path()).encode()));
     TlsOptions tls = TlsOptions.fromJson(config().getJsonObject("tls"));
     server = vertx.createHttpServer(tls.applyTo(new HttpServerOptions())).requestHandler(router);
-    return loadConsumer.completion()
-        .compose(v -> msfsConsumer.completion())
+    return Future.all(List.of(loadConsumer.completion(), msfsConsumer.completion(), handoutConsumer.completion(),
+            nodeLeftConsumer.completion()))
         .compose(v -> server.listen(options.port(), options.host()))
         .onSuccess(s -> {
           log.info("login listening on {}:{} ({} GET /msg_server)", options.host(), s.actualPort(),
@@ -53,12 +76,35 @@ public class LoginVerticle extends VerticleBase {
           CertificateReload.watch(vertx, tls, "login", sslOptions -> server.updateSSLOptions(sslOptions, true));
           vertx.eventBus().publish(Addresses.MSG_LOAD_REQUEST, null);
           vertx.eventBus().publish(Addresses.MSFS_ANNOUNCE_REQUEST, null);
+          shareTimer = vertx.setPeriodic(HANDOUT_SHARE_MS, id -> shareHandouts());
         });
   }
 
   @Override
   public Future<?> stop() {
-    return Future.all(server.close(), loadConsumer.unregister(), msfsConsumer.unregister());
+    vertx.cancelTimer(shareTimer);
+    return Future.all(List.of(server.close(), loadConsumer.unregister(), msfsConsumer.unregister(),
+        handoutConsumer.unregister(), nodeLeftConsumer.unregister()));
+  }
+
+  private void shareHandouts() {
+    if (unsharedHandouts.isEmpty()) {
+      return;
+    }
+    JsonObject counts = new JsonObject();
+    unsharedHandouts.forEach(counts::put);
+    unsharedHandouts.clear();
+    vertx.eventBus().publish(Addresses.LOGIN_HANDOUTS, new JsonObject().put("login", loginId).put("counts", counts));
+  }
+
+  /** Another login server's hand-outs: they load the msg servers as much as ours. */
+  private void handleShared(JsonObject shared) {
+    if (loginId.equals(shared.getString("login"))) {
+      return;
+    }
+    long now = System.currentTimeMillis();
+    shared.getJsonObject("counts").forEach(count ->
+        directory.handedOut(count.getKey(), ((Number) count.getValue()).intValue(), now));
   }
 
   private void handleMsgServer(RoutingContext ctx) {
@@ -70,16 +116,20 @@ public class LoginVerticle extends VerticleBase {
         log.warn("every msg server is full");
         answer.put("code", 2).put("msg", "all msg servers are full");
       }
-      case CHOSEN -> answer
-          .put("code", 0)
-          .put("msg", "")
-          .put("priorIP", choice.server().priorIp())
-          .put("backupIP", choice.server().backupIp())
-          // the Windows client reads the port as a string, as TeamTalk's login_server writes it
-          .put("port", Integer.toString(choice.server().port()))
-          .put("msfsPrior", msfsUrl(options.msfsPrior()))
-          .put("msfsBackup", msfsUrl(options.msfsBackup()))
-          .put("discovery", options.discovery());
+      case CHOSEN -> {
+        directory.handedOut(choice.server().key(), 1, System.currentTimeMillis());
+        unsharedHandouts.merge(choice.server().key(), 1, Integer::sum);
+        answer
+            .put("code", 0)
+            .put("msg", "")
+            .put("priorIP", choice.server().priorIp())
+            .put("backupIP", choice.server().backupIp())
+            // the Windows client reads the port as a string, as TeamTalk's login_server writes it
+            .put("port", Integer.toString(choice.server().port()))
+            .put("msfsPrior", msfsUrl(options.msfsPrior()))
+            .put("msfsBackup", msfsUrl(options.msfsBackup()))
+            .put("discovery", options.discovery());
+      }
     }
     ctx.response()
         .putHeader("Content-Type", "text/html;charset=utf-8")

@@ -10,8 +10,8 @@ import io.ttvertx.proto.IMBuddy;
 import java.util.List;
 
 /**
- * Buddy-list service (0x02). Every request is answered for the logged-in user, whatever user id the
- * client wrote into it.
+ * Buddy-list service (0x02). Every request is answered for the logged-in user (the db proxy takes
+ * the user from the request's actor), whatever user id the client wrote into it.
  */
 final class BuddyCommands extends CommandHandlers {
   /** Most users a single status or info request may ask about. */
@@ -22,8 +22,7 @@ final class BuddyCommands extends CommandHandlers {
   }
 
   void handleRecentSessions(MsgConnection connection, Pdu pdu) throws InvalidProtocolBufferException {
-    IMBuddy.IMRecentContactSessionReq request = pdu.parse(IMBuddy.IMRecentContactSessionReq.parser())
-        .toBuilder().setUserId(connection.userId()).build();
+    IMBuddy.IMRecentContactSessionReq request = pdu.parse(IMBuddy.IMRecentContactSessionReq.parser());
     forward(connection, pdu, request, ServiceID.SID_BUDDY_LIST_VALUE,
         BuddyListCmdID.CID_BUDDY_LIST_RECENT_CONTACT_SESSION_RESPONSE_VALUE);
   }
@@ -34,13 +33,12 @@ final class BuddyCommands extends CommandHandlers {
       connection.close("user info request for " + request.getUserIdListCount() + " users");
       return;
     }
-    forward(connection, pdu, request.toBuilder().setUserId(connection.userId()).build(),
-        ServiceID.SID_BUDDY_LIST_VALUE, BuddyListCmdID.CID_BUDDY_LIST_USER_INFO_RESPONSE_VALUE);
+    forward(connection, pdu, request, ServiceID.SID_BUDDY_LIST_VALUE,
+        BuddyListCmdID.CID_BUDDY_LIST_USER_INFO_RESPONSE_VALUE);
   }
 
   void handleRemoveSession(MsgConnection connection, Pdu pdu) throws InvalidProtocolBufferException {
-    IMBuddy.IMRemoveSessionReq request = pdu.parse(IMBuddy.IMRemoveSessionReq.parser())
-        .toBuilder().setUserId(connection.userId()).build();
+    IMBuddy.IMRemoveSessionReq request = pdu.parse(IMBuddy.IMRemoveSessionReq.parser());
     ask(connection, pdu, pdu.commandId(), request, Order.CHANGE).onSuccess(answer -> {
       connection.replyRaw(pdu, ServiceID.SID_BUDDY_LIST_VALUE, BuddyListCmdID.CID_BUDDY_LIST_REMOVE_SESSION_RES_VALUE,
           answer);
@@ -51,15 +49,14 @@ final class BuddyCommands extends CommandHandlers {
             .setSessionType(request.getSessionType())
             .setSessionId(request.getSessionId())
             .build();
-        server.route().deliverToOwnDevices(connection.userId(), Pdu.encode(ServiceID.SID_BUDDY_LIST_VALUE,
+        route(connection).deliverToOwnDevices(Pdu.encode(ServiceID.SID_BUDDY_LIST_VALUE,
             BuddyListCmdID.CID_BUDDY_LIST_REMOVE_SESSION_NOTIFY_VALUE, 0, notify), connection.id());
       }
     });
   }
 
   void handleAllUsers(MsgConnection connection, Pdu pdu) throws InvalidProtocolBufferException {
-    IMBuddy.IMAllUserReq request = pdu.parse(IMBuddy.IMAllUserReq.parser())
-        .toBuilder().setUserId(connection.userId()).build();
+    IMBuddy.IMAllUserReq request = pdu.parse(IMBuddy.IMAllUserReq.parser());
     forward(connection, pdu, request, ServiceID.SID_BUDDY_LIST_VALUE,
         BuddyListCmdID.CID_BUDDY_LIST_ALL_USER_RESPONSE_VALUE);
   }
@@ -71,7 +68,7 @@ final class BuddyCommands extends CommandHandlers {
       connection.close("status request for " + userIds.size() + " users");
       return;
     }
-    server.route().status(userIds).onSuccess(statuses -> {
+    route(connection).status(userIds).onSuccess(statuses -> {
       IMBuddy.IMUsersStatRsp.Builder response = IMBuddy.IMUsersStatRsp.newBuilder().setUserId(connection.userId());
       for (int userId : userIds) {
         int status = statuses.getInteger(Integer.toString(userId),
@@ -86,45 +83,39 @@ final class BuddyCommands extends CommandHandlers {
 
   /** TeamTalk's db proxy never answers this; here the change is stored, answered and announced. */
   void handleChangeAvatar(MsgConnection connection, Pdu pdu) throws InvalidProtocolBufferException {
-    IMBuddy.IMChangeAvatarReq request = pdu.parse(IMBuddy.IMChangeAvatarReq.parser())
-        .toBuilder().setUserId(connection.userId()).build();
+    IMBuddy.IMChangeAvatarReq request = pdu.parse(IMBuddy.IMChangeAvatarReq.parser());
     ask(connection, pdu, pdu.commandId(), request, Order.CHANGE).onSuccess(answer -> {
       connection.replyRaw(pdu, ServiceID.SID_BUDDY_LIST_VALUE, BuddyListCmdID.CID_BUDDY_LIST_CHANGE_AVATAR_RESPONSE_VALUE,
           answer);
       if (parseAnswer(IMBuddy.IMChangeAvatarRsp.parser(), answer).getResultCode() == 0) {
         IMBuddy.IMAvatarChangedNotify notify = IMBuddy.IMAvatarChangedNotify.newBuilder()
             .setChangedUserId(connection.userId()).setAvatarUrl(request.getAvatarUrl()).build();
-        announce(connection, Pdu.encode(ServiceID.SID_BUDDY_LIST_VALUE,
-            BuddyListCmdID.CID_BUDDY_LIST_AVATAR_CHANGED_NOTIFY_VALUE, 0, notify));
+        server.profileAnnouncer().announce(connection.userId(), ProfileAnnouncer.Kind.AVATAR,
+            Pdu.encode(ServiceID.SID_BUDDY_LIST_VALUE, BuddyListCmdID.CID_BUDDY_LIST_AVATAR_CHANGED_NOTIFY_VALUE, 0,
+                notify), connection.id());
       }
     });
   }
 
   void handleDepartments(MsgConnection connection, Pdu pdu) throws InvalidProtocolBufferException {
-    IMBuddy.IMDepartmentReq request = pdu.parse(IMBuddy.IMDepartmentReq.parser())
-        .toBuilder().setUserId(connection.userId()).build();
+    IMBuddy.IMDepartmentReq request = pdu.parse(IMBuddy.IMDepartmentReq.parser());
     forward(connection, pdu, request, ServiceID.SID_BUDDY_LIST_VALUE,
         BuddyListCmdID.CID_BUDDY_LIST_DEPARTMENT_RESPONSE_VALUE);
   }
 
   void handleChangeSignInfo(MsgConnection connection, Pdu pdu) throws InvalidProtocolBufferException {
-    IMBuddy.IMChangeSignInfoReq request = pdu.parse(IMBuddy.IMChangeSignInfoReq.parser())
-        .toBuilder().setUserId(connection.userId()).build();
+    IMBuddy.IMChangeSignInfoReq request = pdu.parse(IMBuddy.IMChangeSignInfoReq.parser());
     ask(connection, pdu, pdu.commandId(), request, Order.CHANGE).onSuccess(answer -> {
       connection.replyRaw(pdu, ServiceID.SID_BUDDY_LIST_VALUE,
           BuddyListCmdID.CID_BUDDY_LIST_CHANGE_SIGN_INFO_RESPONSE_VALUE, answer);
       if (parseAnswer(IMBuddy.IMChangeSignInfoRsp.parser(), answer).getResultCode() == 0) {
         IMBuddy.IMSignInfoChangedNotify notify = IMBuddy.IMSignInfoChangedNotify.newBuilder()
             .setChangedUserId(connection.userId()).setSignInfo(request.getSignInfo()).build();
-        announce(connection, Pdu.encode(ServiceID.SID_BUDDY_LIST_VALUE,
-            BuddyListCmdID.CID_BUDDY_LIST_SIGN_INFO_CHANGED_NOTIFY_VALUE, 0, notify));
+        server.profileAnnouncer().announce(connection.userId(), ProfileAnnouncer.Kind.SIGNATURE,
+            Pdu.encode(ServiceID.SID_BUDDY_LIST_VALUE, BuddyListCmdID.CID_BUDDY_LIST_SIGN_INFO_CHANGED_NOTIFY_VALUE, 0,
+                notify), connection.id());
       }
     });
   }
 
-  /** A change of the user's profile goes to every other online user and to the user's other devices. */
-  private void announce(MsgConnection connection, io.vertx.core.buffer.Buffer frame) {
-    server.route().broadcast(frame, connection.userId());
-    server.route().deliverToOwnDevices(connection.userId(), frame, connection.id());
-  }
 }

@@ -43,6 +43,7 @@ final class CommandDispatcher {
       }
       return;
     }
+    connection.countCommand(pdu.serviceId(), pdu.commandId());
     switch (pdu.commandId()) {
       case LoginCmdID.CID_LOGIN_REQ_LOGINOUT_VALUE -> login.handleLogout(connection, pdu);
       case LoginCmdID.CID_LOGIN_REQ_KICKPCCLIENT_VALUE -> login.handleKickPcClient(connection, pdu);

@@ -3,13 +3,19 @@ package io.ttvertx.msg;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
 import com.google.protobuf.Parser;
+import io.ttvertx.bus.Actor;
 import io.ttvertx.protocol.Pdu;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** What the command handlers share: asking the db proxy on a connection's behalf. */
+/**
+ * What the command handlers share: asking the db proxy on a connection's behalf. Every request goes
+ * with the connection's logged-in user as its {@link Actor}, set here once: the db proxy answers for
+ * that user whatever user ids the client wrote into the request, so the handlers pass requests on
+ * without rewriting them.
+ */
 abstract class CommandHandlers {
   private static final Logger log = LoggerFactory.getLogger(CommandHandlers.class);
 
@@ -34,9 +40,8 @@ abstract class CommandHandlers {
   }
 
   /**
-   * Sends {@code request} (whose user id the caller has already set to the logged-in user) to the db
-   * proxy and completes with its answer; a failure is logged here. {@code order} keeps the effects of
-   * a connection's requests in the order the client sent them: a READ_ACK followed by UNREAD_CNT sees
+   * Sends {@code request} to the db proxy for the connection's user and completes with its answer; a
+   * failure is logged here. {@code order} keeps the effects of a connection's requests in the order the client sent them: a READ_ACK followed by UNREAD_CNT sees
    * the count cleared, two messages keep their order. The connection's pending-request count is kept
    * for back-pressure.
    */
@@ -45,7 +50,7 @@ abstract class CommandHandlers {
     connection.requestStarted();
     Future<Void> before = order == Order.MESSAGE ? connection.afterNonMessageChanges() : connection.afterChanges();
     Future<Buffer> answer = before
-        .compose(v -> server.db().request(requestCommand, request))
+        .compose(v -> server.db().request(requestCommand, actor(connection), request))
         .andThen(ar -> {
           connection.requestFinished();
           if (ar.failed()) {
@@ -73,6 +78,16 @@ abstract class CommandHandlers {
         connection.replyRaw(pdu, replyService, replyCommand, ar.result());
       }
     });
+  }
+
+  /** The logged-in user of {@code connection}, who every request of that connection acts for. */
+  static Actor actor(MsgConnection connection) {
+    return Actor.user(connection.userId(), connection.clientType());
+  }
+
+  /** The route, asked for the connection's user (the user is each request's actor). */
+  protected RouteClient.ForUser route(MsgConnection connection) {
+    return server.route().forUser(actor(connection));
   }
 
   protected static <T> T parseAnswer(Parser<T> parser, Buffer answer) {

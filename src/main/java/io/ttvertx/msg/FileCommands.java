@@ -53,7 +53,8 @@ final class FileCommands extends CommandHandlers {
       return;
     }
     Future<TransferFileType> mode = request.getTransMode() == TransferFileType.FILE_TYPE_ONLINE
-        ? server.route().hasPc(to).map(pc -> pc ? TransferFileType.FILE_TYPE_ONLINE : TransferFileType.FILE_TYPE_OFFLINE)
+        ? route(connection).hasPc(to)
+            .map(pc -> pc ? TransferFileType.FILE_TYPE_ONLINE : TransferFileType.FILE_TYPE_OFFLINE)
         : Future.succeededFuture(TransferFileType.FILE_TYPE_OFFLINE);
     mode.compose(transMode -> files.createTask(from, to, request.getFileName(), fileSize, transMode.getNumber())
             .map(task -> new CreatedTask(transMode, task.getString("taskId"),
@@ -102,14 +103,14 @@ final class FileCommands extends CommandHandlers {
         .setTransMode(transMode)
         .setOfflineReady(offlineReady)
         .build();
-    server.route().deliver(List.of(to), Pdu.encode(ServiceID.SID_FILE_VALUE, FileCmdID.CID_FILE_NOTIFY_VALUE, 0, notify),
-        connection.id());
+    route(connection).deliver(List.of(to),
+        Pdu.encode(ServiceID.SID_FILE_VALUE, FileCmdID.CID_FILE_NOTIFY_VALUE, 0, notify), connection.id());
   }
 
   /** The user's waiting offline files, with where to download them (none listed when no file server runs). */
   void handleHasOffline(MsgConnection connection, Pdu pdu) throws InvalidProtocolBufferException {
     IMFile.IMFileHasOfflineReq request = pdu.parse(IMFile.IMFileHasOfflineReq.parser()).toBuilder()
-        .setUserId(connection.userId()).clearAttachData().build();
+        .clearAttachData().build();
     ask(connection, pdu, FileCmdID.CID_FILE_HAS_OFFLINE_REQ_VALUE, request, Order.READ)
         .compose(answer -> files.offlineAddresses().map(addresses -> {
           IMFile.IMFileHasOfflineRsp listed = parseAnswer(IMFile.IMFileHasOfflineRsp.parser(), answer);
@@ -139,7 +140,6 @@ final class FileCommands extends CommandHandlers {
                 + " to " + request.getToUserId());
           }
           IMFile.IMFileAddOfflineReq record = request.toBuilder()
-              .setFromUserId(from)
               .setFileName(request.getFileName().isEmpty() ? status.getString("fileName", "") : request.getFileName())
               .setFileSize((int) status.getLong("fileSize").longValue())
               .build();
@@ -156,7 +156,7 @@ final class FileCommands extends CommandHandlers {
   void handleDelOffline(MsgConnection connection, Pdu pdu) throws InvalidProtocolBufferException {
     IMFile.IMFileDelOfflineReq request = pdu.parse(IMFile.IMFileDelOfflineReq.parser());
     TTInternal.OfflineFileRemoval removal = TTInternal.OfflineFileRemoval.newBuilder()
-        .setUserId(connection.userId()).setTaskId(request.getTaskId()).build();
+        .setTaskId(request.getTaskId()).build();
     ask(connection, pdu, FileCmdID.CID_FILE_DEL_OFFLINE_REQ_VALUE, removal, Order.CHANGE).onSuccess(answer -> {
       TTInternal.OfflineFileRemoved removed = parseAnswer(TTInternal.OfflineFileRemoved.parser(), answer);
       if (!removed.hasFile()) {

@@ -3,7 +3,6 @@ package io.ttvertx.msg;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.ttvertx.protocol.Pdu;
 import io.ttvertx.proto.IMBaseDefine.GroupCmdID;
-import io.ttvertx.proto.IMBaseDefine.GroupType;
 import io.ttvertx.proto.IMBaseDefine.ServiceID;
 import io.ttvertx.proto.IMGroup;
 
@@ -24,7 +23,7 @@ final class GroupCommands extends CommandHandlers {
 
   void handleNormalList(MsgConnection connection, Pdu pdu) throws InvalidProtocolBufferException {
     IMGroup.IMNormalGroupListReq request = pdu.parse(IMGroup.IMNormalGroupListReq.parser())
-        .toBuilder().setUserId(connection.userId()).clearAttachData().build();
+        .toBuilder().clearAttachData().build();
     forward(connection, pdu, request, ServiceID.SID_GROUP_VALUE, GroupCmdID.CID_GROUP_NORMAL_LIST_RESPONSE_VALUE);
   }
 
@@ -33,8 +32,8 @@ final class GroupCommands extends CommandHandlers {
     if (tooMany(connection, pdu, request.getGroupVersionListCount())) {
       return;
     }
-    forward(connection, pdu, request.toBuilder().setUserId(connection.userId()).clearAttachData().build(),
-        ServiceID.SID_GROUP_VALUE, GroupCmdID.CID_GROUP_INFO_RESPONSE_VALUE);
+    forward(connection, pdu, request.toBuilder().clearAttachData().build(), ServiceID.SID_GROUP_VALUE,
+        GroupCmdID.CID_GROUP_INFO_RESPONSE_VALUE);
   }
 
   void handleCreate(MsgConnection connection, Pdu pdu) throws InvalidProtocolBufferException {
@@ -42,15 +41,9 @@ final class GroupCommands extends CommandHandlers {
     if (tooMany(connection, pdu, request.getMemberIdListCount())) {
       return;
     }
-    if (request.getGroupType() != GroupType.GROUP_TYPE_TMP) {
-      // clients create temporary groups only: TeamTalk's msg server drops the request, here it gets result 1
-      connection.reply(pdu, ServiceID.SID_GROUP_VALUE, GroupCmdID.CID_GROUP_CREATE_RESPONSE_VALUE,
-          IMGroup.IMGroupCreateRsp.newBuilder().setUserId(connection.userId()).setResultCode(1)
-              .setGroupName(request.getGroupName()).build());
-      return;
-    }
-    IMGroup.IMGroupCreateReq own = request.toBuilder().setUserId(connection.userId()).clearAttachData().build();
-    forward(connection, pdu, own, ServiceID.SID_GROUP_VALUE, GroupCmdID.CID_GROUP_CREATE_RESPONSE_VALUE, Order.CHANGE);
+    // the db proxy refuses a user's request for a normal group (result 1)
+    forward(connection, pdu, request.toBuilder().clearAttachData().build(), ServiceID.SID_GROUP_VALUE,
+        GroupCmdID.CID_GROUP_CREATE_RESPONSE_VALUE, Order.CHANGE);
   }
 
   /**
@@ -62,9 +55,8 @@ final class GroupCommands extends CommandHandlers {
     if (tooMany(connection, pdu, request.getMemberIdListCount())) {
       return;
     }
-    IMGroup.IMGroupChangeMemberReq own = request.toBuilder().setUserId(connection.userId()).clearAttachData().build();
-    forward(connection, pdu, own, ServiceID.SID_GROUP_VALUE, GroupCmdID.CID_GROUP_CHANGE_MEMBER_RESPONSE_VALUE,
-        Order.CHANGE).onSuccess(answer -> {
+    forward(connection, pdu, request.toBuilder().clearAttachData().build(), ServiceID.SID_GROUP_VALUE,
+        GroupCmdID.CID_GROUP_CHANGE_MEMBER_RESPONSE_VALUE, Order.CHANGE).onSuccess(answer -> {
       IMGroup.IMGroupChangeMemberRsp response = parseAnswer(IMGroup.IMGroupChangeMemberRsp.parser(), answer);
       if (response.getResultCode() != 0) {
         return;
@@ -78,14 +70,14 @@ final class GroupCommands extends CommandHandlers {
           .build();
       Set<Integer> told = new LinkedHashSet<>(response.getChgUserIdListList());
       told.addAll(response.getCurUserIdListList());
-      server.route().deliver(told, Pdu.encode(ServiceID.SID_GROUP_VALUE,
+      route(connection).deliver(told, Pdu.encode(ServiceID.SID_GROUP_VALUE,
           GroupCmdID.CID_GROUP_CHANGE_MEMBER_NOTIFY_VALUE, 0, notify), connection.id());
     });
   }
 
   void handleShield(MsgConnection connection, Pdu pdu) throws InvalidProtocolBufferException {
     IMGroup.IMGroupShieldReq request = pdu.parse(IMGroup.IMGroupShieldReq.parser())
-        .toBuilder().setUserId(connection.userId()).clearAttachData().build();
+        .toBuilder().clearAttachData().build();
     forward(connection, pdu, request, ServiceID.SID_GROUP_VALUE, GroupCmdID.CID_GROUP_SHIELD_GROUP_RESPONSE_VALUE,
         Order.CHANGE);
   }

@@ -1,9 +1,9 @@
 package io.ttvertx.msg;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.ttvertx.bus.Actor;
 import io.ttvertx.protocol.ClientTypes;
 import io.ttvertx.protocol.Pdu;
-import io.ttvertx.proto.IMBaseDefine;
 import io.ttvertx.proto.IMBaseDefine.KickReasonType;
 import io.ttvertx.proto.IMBaseDefine.LoginCmdID;
 import io.ttvertx.proto.IMBaseDefine.OtherCmdID;
@@ -14,6 +14,8 @@ import io.ttvertx.proto.IMServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Locale;
+
 /** Login service (0x01): login, logout, a mobile kicking the PC client, device tokens. */
 final class LoginCommands extends CommandHandlers {
   private static final Logger log = LoggerFactory.getLogger(LoginCommands.class);
@@ -22,13 +24,43 @@ final class LoginCommands extends CommandHandlers {
     super(server);
   }
 
+  /**
+   * A login waits first if its user name or its address has failed to log in too often (see
+   * {@link LoginThrottle}); one that would wait past the login timeout is refused at once.
+   */
   void handleLogin(MsgConnection connection, Pdu pdu) throws InvalidProtocolBufferException {
     IMLogin.IMLoginReq request = pdu.parse(IMLogin.IMLoginReq.parser());
-    int clientType = request.getClientType().getNumber();
     connection.loggingIn();
+    String throttleName = request.getUserName().toLowerCase(Locale.ROOT);
+    long maxWaitMs = Math.max(0, server.options().loginTimeoutSeconds() * 1000L - 2_000);
+    LoginThrottle.Wait wait = server.loginThrottle().attempt(throttleName, connection.remoteHost(),
+        System.currentTimeMillis(), maxWaitMs);
+    if (wait.addressDelayed()) {
+      server.limits().hit(RateLimit.LOGIN_ADDRESS, "address " + connection.remoteHost());
+    }
+    if (wait.userDelayed()) {
+      server.limits().hit(RateLimit.LOGIN_USER, "user name '" + request.getUserName() + "'");
+    }
+    if (wait.refused()) {
+      refuse(connection, pdu, ResultType.REFUSE_REASON_DB_VALIDATE_FAILED,
+          "too many failed logins from this address; try again later");
+    } else if (wait.delayMs() > 0) {
+      server.vertx().setTimer(wait.delayMs(), t -> {
+        if (!connection.isClosed()) {
+          validate(connection, pdu, request, throttleName);
+        }
+      });
+    } else {
+      validate(connection, pdu, request, throttleName);
+    }
+  }
+
+  private void validate(MsgConnection connection, Pdu pdu, IMLogin.IMLoginReq request, String throttleName) {
+    int clientType = request.getClientType().getNumber();
     IMServer.IMValidateReq validate = IMServer.IMValidateReq.newBuilder()
         .setUserName(request.getUserName()).setPassword(request.getPassword()).build();
-    server.db().request(OtherCmdID.CID_OTHER_VALIDATE_REQ_VALUE, validate).onComplete(ar -> {
+    // no user yet: msg checks the password as the system
+    server.db().request(OtherCmdID.CID_OTHER_VALIDATE_REQ_VALUE, Actor.SYSTEM, validate).onComplete(ar -> {
       if (connection.isClosed()) {
         return;
       }
@@ -46,11 +78,13 @@ final class LoginCommands extends CommandHandlers {
         return;
       }
       if (validated.getResultCode() != 0 || !validated.hasUserInfo()) {
+        server.loginThrottle().failed(throttleName, connection.remoteHost(), System.currentTimeMillis());
         log.info("login failed for '{}' from {}: wrong password or unknown user", request.getUserName(),
             connection.remote());
         refuse(connection, pdu, ResultType.REFUSE_REASON_DB_VALIDATE_FAILED, "wrong user name or password");
         return;
       }
+      server.loginThrottle().succeeded(throttleName);
       int userId = validated.getUserInfo().getUserId();
       connection.loggedIn(userId, clientType);
       server.route().online(userId, clientType, connection.id()).onComplete(routed -> {
@@ -101,7 +135,7 @@ final class LoginCommands extends CommandHandlers {
           IMLogin.IMKickPCClientRsp.newBuilder().setUserId(userId).setResultCode(1).build());
       return;
     }
-    server.route().kickPc(userId, KickReasonType.KICK_REASON_MOBILE_KICK_VALUE).onComplete(ar ->
+    route(connection).kickPc(KickReasonType.KICK_REASON_MOBILE_KICK_VALUE).onComplete(ar ->
         connection.reply(pdu, ServiceID.SID_LOGIN_VALUE, LoginCmdID.CID_LOGIN_RES_KICKPCCLIENT_VALUE,
             IMLogin.IMKickPCClientRsp.newBuilder().setUserId(userId).setResultCode(ar.succeeded() ? 0 : 1).build()));
   }
@@ -117,11 +151,7 @@ final class LoginCommands extends CommandHandlers {
       log.info("connection {} (user {}): device token from a PC client ignored", connection.id(), connection.userId());
       return;
     }
-    IMLogin.IMDeviceTokenReq stored = request.toBuilder()
-        .setUserId(connection.userId())
-        .setClientType(IMBaseDefine.ClientType.forNumber(connection.clientType()))
-        .clearAttachData()
-        .build();
+    IMLogin.IMDeviceTokenReq stored = request.toBuilder().clearAttachData().build();
     ask(connection, pdu, pdu.commandId(), stored, Order.CHANGE).onSuccess(answer ->
         connection.replyRaw(pdu, ServiceID.SID_LOGIN_VALUE, LoginCmdID.CID_LOGIN_RES_DEVICETOKEN_VALUE, answer));
   }
@@ -129,7 +159,6 @@ final class LoginCommands extends CommandHandlers {
   /** The user's night-time push shield (TeamTalk's CID_LOGIN_REQ_PUSH_SHIELD), for the logged-in user only. */
   void handlePushShield(MsgConnection connection, Pdu pdu) throws InvalidProtocolBufferException {
     IMLogin.IMPushShieldReq request = pdu.parse(IMLogin.IMPushShieldReq.parser()).toBuilder()
-        .setUserId(connection.userId())
         .clearAttachData()
         .build();
     forward(connection, pdu, request, ServiceID.SID_LOGIN_VALUE, LoginCmdID.CID_LOGIN_RES_PUSH_SHIELD_VALUE,
@@ -138,7 +167,6 @@ final class LoginCommands extends CommandHandlers {
 
   void handleQueryPushShield(MsgConnection connection, Pdu pdu) throws InvalidProtocolBufferException {
     IMLogin.IMQueryPushShieldReq request = pdu.parse(IMLogin.IMQueryPushShieldReq.parser()).toBuilder()
-        .setUserId(connection.userId())
         .clearAttachData()
         .build();
     forward(connection, pdu, request, ServiceID.SID_LOGIN_VALUE, LoginCmdID.CID_LOGIN_RES_QUERY_PUSH_SHIELD_VALUE);

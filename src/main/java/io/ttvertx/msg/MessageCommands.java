@@ -39,9 +39,9 @@ final class MessageCommands extends CommandHandlers {
     String type = metricType(message.getMsgType());
     long receivedAt = System.currentTimeMillis();
     server.metrics().messageReceived(type);
-    // the sender and time are the server's, and the store assigns the id (TeamTalk ignores the client's)
+    // the time is the server's, the store assigns the id (TeamTalk ignores the client's), and the db
+    // proxy makes the logged-in user the sender
     IMMessage.IMMsgData toStore = message.toBuilder()
-        .setFromUserId(connection.userId())
         .setCreateTime(server.nowSeconds())
         .setMsgId(0)
         .clearAttachData()
@@ -51,14 +51,14 @@ final class MessageCommands extends CommandHandlers {
       if (group) {
         TTInternal.StoredGroupMsg stored = parseAnswer(TTInternal.StoredGroupMsg.parser(), answer);
         acknowledge(connection, pdu, stored.getMsg(), SessionType.SESSION_TYPE_GROUP);
-        server.route().deliverMessage(stored.getMemberIdListList(),
+        route(connection).deliverMessage(stored.getMemberIdListList(),
             Pdu.encode(ServiceID.SID_MSG_VALUE, MessageCmdID.CID_MSG_DATA_VALUE, 0, stored.getMsg()), connection.id(),
             receivedAt);
         StoredMessages.handOff(server.eventBus(), true, answer);
       } else {
         IMMessage.IMMsgData stored = parseAnswer(IMMessage.IMMsgData.parser(), answer);
         acknowledge(connection, pdu, stored, SessionType.SESSION_TYPE_SINGLE);
-        server.route().deliverMessage(List.of(stored.getToSessionId(), connection.userId()),
+        route(connection).deliverMessage(List.of(stored.getToSessionId(), connection.userId()),
             new Pdu(Pdu.VERSION, 0, ServiceID.SID_MSG_VALUE, MessageCmdID.CID_MSG_DATA_VALUE, 0, 0, answer).encode(),
             connection.id(), receivedAt);
         StoredMessages.handOff(server.eventBus(), false, answer);
@@ -96,8 +96,7 @@ final class MessageCommands extends CommandHandlers {
   }
 
   void handleReadAck(MsgConnection connection, Pdu pdu) throws InvalidProtocolBufferException {
-    IMMessage.IMMsgDataReadAck request = pdu.parse(IMMessage.IMMsgDataReadAck.parser())
-        .toBuilder().setUserId(connection.userId()).build();
+    IMMessage.IMMsgDataReadAck request = pdu.parse(IMMessage.IMMsgDataReadAck.parser());
     ask(connection, pdu, MessageCmdID.CID_MSG_READ_ACK_VALUE, request, Order.CHANGE).onSuccess(answer -> {
       IMMessage.IMMsgDataReadNotify notify = IMMessage.IMMsgDataReadNotify.newBuilder()
           .setUserId(connection.userId())
@@ -105,7 +104,7 @@ final class MessageCommands extends CommandHandlers {
           .setMsgId(request.getMsgId())
           .setSessionType(request.getSessionType())
           .build();
-      server.route().deliverToOwnDevices(connection.userId(), Pdu.encode(ServiceID.SID_MSG_VALUE,
+      route(connection).deliverToOwnDevices(Pdu.encode(ServiceID.SID_MSG_VALUE,
           MessageCmdID.CID_MSG_READ_NOTIFY_VALUE, 0, notify), connection.id());
     });
   }
@@ -116,23 +115,20 @@ final class MessageCommands extends CommandHandlers {
   }
 
   void handleUnreadCount(MsgConnection connection, Pdu pdu) throws InvalidProtocolBufferException {
-    IMMessage.IMUnreadMsgCntReq request = pdu.parse(IMMessage.IMUnreadMsgCntReq.parser())
-        .toBuilder().setUserId(connection.userId()).build();
+    IMMessage.IMUnreadMsgCntReq request = pdu.parse(IMMessage.IMUnreadMsgCntReq.parser());
     forward(connection, pdu, request, ServiceID.SID_MSG_VALUE, MessageCmdID.CID_MSG_UNREAD_CNT_RESPONSE_VALUE);
   }
 
   void handleMsgList(MsgConnection connection, Pdu pdu) throws InvalidProtocolBufferException {
     IMMessage.IMGetMsgListReq request = pdu.parse(IMMessage.IMGetMsgListReq.parser());
     IMMessage.IMGetMsgListReq bounded = request.toBuilder()
-        .setUserId(connection.userId())
         .setMsgCnt(Math.min(request.getMsgCnt(), server.options().msgListLimit()))
         .build();
     forward(connection, pdu, bounded, ServiceID.SID_MSG_VALUE, MessageCmdID.CID_MSG_LIST_RESPONSE_VALUE);
   }
 
   void handleLatestMsgId(MsgConnection connection, Pdu pdu) throws InvalidProtocolBufferException {
-    IMMessage.IMGetLatestMsgIdReq request = pdu.parse(IMMessage.IMGetLatestMsgIdReq.parser())
-        .toBuilder().setUserId(connection.userId()).build();
+    IMMessage.IMGetLatestMsgIdReq request = pdu.parse(IMMessage.IMGetLatestMsgIdReq.parser());
     forward(connection, pdu, request, ServiceID.SID_MSG_VALUE, MessageCmdID.CID_MSG_GET_LATEST_MSG_ID_RSP_VALUE);
   }
 
@@ -142,15 +138,20 @@ final class MessageCommands extends CommandHandlers {
       connection.close("message request for " + request.getMsgIdListCount() + " ids");
       return;
     }
-    forward(connection, pdu, request.toBuilder().setUserId(connection.userId()).build(), ServiceID.SID_MSG_VALUE,
-        MessageCmdID.CID_MSG_GET_BY_MSG_ID_RES_VALUE);
+    forward(connection, pdu, request, ServiceID.SID_MSG_VALUE, MessageCmdID.CID_MSG_GET_BY_MSG_ID_RES_VALUE);
   }
 
-  /** Relays a peer-to-peer command (such as "typing") to the other user's connections, as TeamTalk does. */
+  /**
+   * Relays a peer-to-peer command (such as "typing") to the other user's connections, as TeamTalk
+   * does. The relays count in the sender's pending budget (and have a rate of their own, see
+   * {@link MsgConnection#countCommand}), so a client cannot flood someone's connections with them.
+   */
   void handleP2pCommand(MsgConnection connection, Pdu pdu) throws InvalidProtocolBufferException {
     IMSwitchService.IMP2PCmdMsg command = pdu.parse(IMSwitchService.IMP2PCmdMsg.parser())
         .toBuilder().setFromUserId(connection.userId()).build();
-    server.route().deliver(List.of(command.getToUserId()), Pdu.encode(ServiceID.SID_SWITCH_SERVICE_VALUE,
-        SwitchServiceCmdID.CID_SWITCH_P2P_CMD_VALUE, 0, command), connection.id());
+    connection.requestStarted();
+    route(connection).relay(command.getToUserId(), Pdu.encode(ServiceID.SID_SWITCH_SERVICE_VALUE,
+        SwitchServiceCmdID.CID_SWITCH_P2P_CMD_VALUE, 0, command), connection.id())
+        .onComplete(ar -> connection.requestFinished());
   }
 }

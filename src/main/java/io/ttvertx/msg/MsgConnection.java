@@ -2,11 +2,14 @@ package io.ttvertx.msg;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
+import io.ttvertx.config.LimitOptions;
 import io.ttvertx.protocol.ClientTypes;
 import io.ttvertx.protocol.Pdu;
 import io.ttvertx.protocol.PduParser;
 import io.ttvertx.proto.IMBaseDefine.OtherCmdID;
+import io.ttvertx.proto.IMBaseDefine.MessageCmdID;
 import io.ttvertx.proto.IMBaseDefine.ServiceID;
+import io.ttvertx.proto.IMBaseDefine.SwitchServiceCmdID;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
@@ -36,6 +39,8 @@ final class MsgConnection {
   private final NetSocket socket;
   private final MsgVerticle server;
   private final String remote;
+  private final String remoteHost;
+  private PduParser parser;
   private final long connectedAt;
   private State state = State.AWAITING_LOGIN;
   private int userId;
@@ -46,6 +51,12 @@ final class MsgConnection {
   private boolean writesQueued;
   private long backlogBytes;
   private boolean readingPaused;
+  private final TokenBucket messageRate;
+  private final TokenBucket requestRate;
+  private final TokenBucket p2pRate;
+  /** While the client is over one of its rates, its socket is not read until this time. */
+  private long slowedUntil;
+  private long slowDownTimer = -1;
   /** Frames written since the last flush; the first one is shared with other connections until a second arrives. */
   private Buffer outbox;
   private boolean outboxOwned;
@@ -57,12 +68,17 @@ final class MsgConnection {
     this.socket = socket;
     this.server = server;
     this.remote = String.valueOf(socket.remoteAddress());
+    this.remoteHost = socket.remoteAddress() == null ? remote : socket.remoteAddress().hostAddress();
     this.connectedAt = System.currentTimeMillis();
     this.lastReceivedAt = connectedAt;
+    LimitOptions limits = server.options().limits();
+    this.messageRate = new TokenBucket(limits.messagesPerSecond(), limits.messageBurst(), connectedAt);
+    this.requestRate = new TokenBucket(limits.requestsPerSecond(), limits.requestBurst(), connectedAt);
+    this.p2pRate = new TokenBucket(limits.p2pPerSecond(), limits.p2pBurst(), connectedAt);
   }
 
   void start(int maxFrameLength) {
-    PduParser parser = new PduParser(maxFrameLength)
+    parser = new PduParser(maxFrameLength)
         .pduHandler(this::handlePdu)
         .errorHandler(reason -> close("malformed frame: " + reason));
     socket.handler(parser);
@@ -162,18 +178,65 @@ final class MsgConnection {
     }
   }
 
-  /** Pauses or resumes reading: paused while the client does not read, has too much pending, or the db proxy is behind. */
+  /**
+   * Counts a command of a logged-in client against its rate: messages, peer-to-peer commands and the
+   * other requests each have their own. Over the rate the command is still handled; the socket is
+   * then not read until the rate allows again, so the client's further sends wait in its TCP buffers.
+   * Delivery acks are free: a client sends one per message it receives, and they cost nothing.
+   */
+  void countCommand(int serviceId, int commandId) {
+    long now = System.currentTimeMillis();
+    if (commandId == MessageCmdID.CID_MSG_DATA_ACK_VALUE) {
+      return;
+    }
+    if (serviceId == ServiceID.SID_MSG_VALUE && commandId == MessageCmdID.CID_MSG_DATA_VALUE) {
+      slowDown(messageRate.take(now), RateLimit.MESSAGES);
+    } else if (commandId == SwitchServiceCmdID.CID_SWITCH_P2P_CMD_VALUE) {
+      slowDown(p2pRate.take(now), RateLimit.P2P);
+    } else {
+      slowDown(requestRate.take(now), RateLimit.REQUESTS);
+    }
+  }
+
+  private void slowDown(long waitMs, RateLimit limit) {
+    if (waitMs == 0 || state == State.CLOSED) {
+      return;
+    }
+    server.limits().hit(limit, "connection " + id + " (user " + userId + ") from " + remote);
+    long until = System.currentTimeMillis() + waitMs;
+    if (until <= slowedUntil) {
+      return;
+    }
+    slowedUntil = until;
+    if (slowDownTimer >= 0) {
+      server.vertx().cancelTimer(slowDownTimer);
+    }
+    slowDownTimer = server.vertx().setTimer(waitMs, t -> {
+      slowDownTimer = -1;
+      slowedUntil = 0;
+      updateReading();
+    });
+    updateReading();
+  }
+
+  /**
+   * Pauses or resumes reading: paused while the client does not read, has too much pending, is over
+   * its rate, or the db proxy is behind.
+   */
   void updateReading() {
     if (state == State.CLOSED) {
       return;
     }
-    boolean pause = tooManyPending || writesQueued || server.isOverloaded();
+    boolean pause = tooManyPending || writesQueued || slowedUntil != 0 || server.isOverloaded();
     if (pause && !readingPaused) {
       readingPaused = true;
       socket.pause();
+      parser.pause();
     } else if (!pause && readingPaused) {
       readingPaused = false;
       socket.resume();
+      // last: the frames it kept are handled now, and one of them may pause reading again
+      parser.resume();
     }
   }
 
@@ -224,6 +287,9 @@ final class MsgConnection {
       log.info("connection {} from {} closed before login: {}", id, remote, reason);
     }
     server.removeConnection(this);
+    if (slowDownTimer >= 0) {
+      server.vertx().cancelTimer(slowDownTimer);
+    }
     flush();
     socket.close();
   }
@@ -267,4 +333,6 @@ final class MsgConnection {
   boolean isOnline() { return state == State.ONLINE; }
   boolean isClosed() { return state == State.CLOSED; }
   String remote() { return remote; }
+  /** The client's IP address, without the port. */
+  String remoteHost() { return remoteHost; }
 }

@@ -3,6 +3,7 @@ package io.ttvertx.msg;
 import io.ttvertx.CertificateReload;
 import io.ttvertx.bus.Addresses;
 import io.ttvertx.bus.DbClient;
+import io.ttvertx.bus.LocalNode;
 import io.ttvertx.config.MsgOptions;
 import io.ttvertx.config.PublicAddress;
 import io.ttvertx.config.TlsOptions;
@@ -80,6 +81,9 @@ public class MsgVerticle extends VerticleBase {
   private RouteClient route;
   private FileServerClient fileServers;
   private MsgMetrics metrics;
+  private LimitHits limitHits;
+  private LoginThrottle loginThrottle;
+  private ProfileAnnouncer profileAnnouncer;
   private CommandDispatcher commands;
   private long sweepTimer;
   private long loadTimer;
@@ -99,6 +103,9 @@ public class MsgVerticle extends VerticleBase {
     route = new RouteClient(vertx.eventBus(), address, options.busTimeoutMs());
     fileServers = new FileServerClient(vertx.eventBus(), options.busTimeoutMs());
     metrics = new MsgMetrics(instanceId.substring(0, 8), () -> pendingRequests);
+    limitHits = new LimitHits();
+    loginThrottle = LoginThrottle.of(vertx, options.limits());
+    profileAnnouncer = new ProfileAnnouncer(vertx, route, limitHits, options.limits().profileChangeIntervalMs());
     commands = new CommandDispatcher(this);
     consumer = vertx.eventBus().consumer(address, this::handleBusMessage);
     loadRequestConsumer = vertx.eventBus().consumer(Addresses.MSG_LOAD_REQUEST, message -> publishLoad());
@@ -197,7 +204,7 @@ public class MsgVerticle extends VerticleBase {
   }
 
   /** A broadcast frame waiting for the next flush, with whom it is not for. */
-  private record Broadcast(Buffer frame, int exceptUser, String clients) {
+  private record Broadcast(Buffer frame, int exceptUser, String clients, String coalesceKey) {
     boolean isFor(MsgConnection connection) {
       return connection.userId() != exceptUser
           && (!Addresses.CLIENTS_PC.equals(clients) || ClientTypes.isPc(connection.clientType()))
@@ -212,8 +219,18 @@ public class MsgVerticle extends VerticleBase {
    * does), and one write per event and connection would cost a system call each.
    */
   private void handleBroadcast(Message<Buffer> message) {
-    pendingBroadcasts.add(new Broadcast(message.body(),
-        Integer.parseInt(message.headers().get(Addresses.EXCEPT_USER)), message.headers().get(Addresses.CLIENT_FILTER)));
+    Broadcast broadcast = new Broadcast(message.body(), Integer.parseInt(message.headers().get(Addresses.EXCEPT_USER)),
+        message.headers().get(Addresses.CLIENT_FILTER), message.headers().get(Addresses.COALESCE_KEY));
+    if (broadcast.coalesceKey() != null) {
+      // only the latest of one user's profile changes gathered for this flush goes out
+      for (int i = 0; i < pendingBroadcasts.size(); i++) {
+        if (broadcast.coalesceKey().equals(pendingBroadcasts.get(i).coalesceKey())) {
+          pendingBroadcasts.set(i, broadcast);
+          return;
+        }
+      }
+    }
+    pendingBroadcasts.add(broadcast);
     if (pendingBroadcasts.size() == 1) {
       vertx.setTimer(BROADCAST_FLUSH_MS, id -> flushBroadcasts());
     }
@@ -249,15 +266,20 @@ public class MsgVerticle extends VerticleBase {
     for (MsgConnection connection : new ArrayList<>(connections.values())) {
       connection.closeIfIdle(now, loginMs, pcMs, mobileMs);
     }
+    limitHits.forgetEndedEpisodes(now);
+    loginThrottle.forgetOld(now);
   }
 
   private JsonObject loadReport() {
     return new JsonObject()
         .put("instance", instanceId)
+        .put("node", LocalNode.id(vertx))
         .put("priorIp", priorIp)
         .put("backupIp", backupIp)
         .put("port", server.actualPort())
         .put("current", connections.size())
+        // every connection ever accepted: the login servers settle their hand-outs with it
+        .put("accepted", nextConnectionId - 1)
         .put("max", maxConnections)
         .put("intervalMs", options.loadReportSeconds() * 1000L);
   }
@@ -317,6 +339,10 @@ public class MsgVerticle extends VerticleBase {
   EventBus eventBus() { return vertx.eventBus(); }
   FileServerClient fileServers() { return fileServers; }
   MsgMetrics metrics() { return metrics; }
+  LimitHits limits() { return limitHits; }
+  LoginThrottle loginThrottle() { return loginThrottle; }
+  ProfileAnnouncer profileAnnouncer() { return profileAnnouncer; }
+  io.vertx.core.Vertx vertx() { return vertx; }
   /** Where the failures of clients' requests are logged, a flood of one reason as one line. */
   ThrottledLog failureLog() { return failureLog; }
   CommandDispatcher commands() { return commands; }

@@ -1,5 +1,6 @@
 package io.ttvertx.msg;
 
+import io.ttvertx.bus.Actor;
 import io.ttvertx.bus.Addresses;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -15,7 +16,9 @@ import java.util.stream.Collectors;
 
 /**
  * The msg side of the route verticle's event-bus API (see {@link Addresses}). Everything goes to this
- * node's route (local-only sends): every route knows the whole cluster's logins.
+ * node's route (local-only sends): every route knows the whole cluster's logins. Every request
+ * made for a logged-in user carries that user as its {@link Actor} in its headers, which the route
+ * takes the acting user from (a login, a logout, a PC kick).
  */
 final class RouteClient {
   private final EventBus bus;
@@ -28,62 +31,100 @@ final class RouteClient {
     this.timeoutMs = timeoutMs;
   }
 
+  /** A connection of {@code userId} logged in: the user is the request's actor (route reads it from there). */
   Future<Void> online(int userId, int clientType, long conn) {
-    JsonObject body = new JsonObject().put("user", userId).put("clientType", clientType)
-        .put("address", instanceAddress).put("conn", conn);
-    return bus.request(Addresses.ROUTE_ONLINE, body, local().setSendTimeout(timeoutMs)).mapEmpty();
+    JsonObject body = new JsonObject().put("address", instanceAddress).put("conn", conn);
+    return bus.request(Addresses.ROUTE_ONLINE, body, forUser(Actor.user(userId, clientType)).options()
+        .setSendTimeout(timeoutMs)).mapEmpty();
   }
 
+  /** A connection of {@code userId} went away (its client type is the route's to remember: 0 here). */
   void offline(int userId, long conn) {
-    bus.send(Addresses.ROUTE_OFFLINE, new JsonObject().put("user", userId).put("address", instanceAddress)
-        .put("conn", conn), local());
+    bus.send(Addresses.ROUTE_OFFLINE, new JsonObject().put("address", instanceAddress).put("conn", conn),
+        forUser(Actor.user(userId, 0)).options());
   }
 
-  /** Delivers {@code frame} to every connection of {@code userIds} except connection {@code exceptConn} here. */
-  void deliver(Collection<Integer> userIds, Buffer frame, long exceptConn) {
-    bus.send(Addresses.ROUTE_DELIVER, frame, deliveryTo(userIds, exceptConn));
+  /** The route requests made for one logged-in user: each carries the user as its actor, in its headers. */
+  ForUser forUser(Actor actor) {
+    return new ForUser(actor);
   }
 
-  /** As {@link #deliver(Collection, Buffer, long)}, for a message msg received at {@code receivedAtMs} (for the latency metric). */
-  void deliverMessage(Collection<Integer> userIds, Buffer frame, long exceptConn, long receivedAtMs) {
-    bus.send(Addresses.ROUTE_DELIVER, frame, deliveryTo(userIds, exceptConn)
-        .addHeader(Addresses.RECEIVED_AT, Long.toString(receivedAtMs)));
-  }
+  final class ForUser {
+    private final Actor actor;
 
-  private DeliveryOptions deliveryTo(Collection<Integer> userIds, long exceptConn) {
-    return local()
-        .addHeader(Addresses.TO, userIds.stream().map(String::valueOf).collect(Collectors.joining(",")))
-        .addHeader(Addresses.EXCEPT_ADDRESS, instanceAddress)
-        .addHeader(Addresses.EXCEPT_CONN, Long.toString(exceptConn));
-  }
+    private ForUser(Actor actor) {
+      this.actor = actor;
+    }
 
-  /** Delivers {@code frame} to the user's own other connections (not {@code exceptConn}). */
-  void deliverToOwnDevices(int userId, Buffer frame, long exceptConn) {
-    deliver(List.of(userId), frame, exceptConn);
-  }
+    private DeliveryOptions options() {
+      return actor.addTo(local());
+    }
 
-  /** Delivers {@code frame} to every online connection of every user but {@code exceptUser}. */
-  void broadcast(Buffer frame, int exceptUser) {
-    bus.send(Addresses.ROUTE_BROADCAST, frame, local()
-        .addHeader(Addresses.EXCEPT_USER, Integer.toString(exceptUser)));
-  }
+    /** Delivers {@code frame} to every connection of {@code userIds} except connection {@code exceptConn} here. */
+    void deliver(Collection<Integer> userIds, Buffer frame, long exceptConn) {
+      bus.send(Addresses.ROUTE_DELIVER, frame, deliveryTo(userIds, exceptConn));
+    }
 
-  /** user id (as text) -> UserStatType number, for every asked user. */
-  Future<JsonObject> status(Collection<Integer> userIds) {
-    return bus.<JsonObject>request(Addresses.ROUTE_STATUS, new JsonArray(userIds.stream().map(Object.class::cast).toList()),
-        local().setSendTimeout(timeoutMs)).map(Message::body);
-  }
+    /**
+     * As {@link #deliver(Collection, Buffer, long)}, for a message msg received at {@code receivedAtMs}
+     * (for the latency metric).
+     */
+    void deliverMessage(Collection<Integer> userIds, Buffer frame, long exceptConn, long receivedAtMs) {
+      bus.send(Addresses.ROUTE_DELIVER, frame, deliveryTo(userIds, exceptConn)
+          .addHeader(Addresses.RECEIVED_AT, Long.toString(receivedAtMs)));
+    }
 
-  /** Whether {@code userId} has a PC client online anywhere in the cluster. */
-  Future<Boolean> hasPc(int userId) {
-    return bus.<JsonObject>request(Addresses.ROUTE_HAS_PC, new JsonObject().put("user", userId),
-        local().setSendTimeout(timeoutMs)).map(reply -> reply.body().getBoolean("pc"));
-  }
+    private DeliveryOptions deliveryTo(Collection<Integer> userIds, long exceptConn) {
+      return options()
+          .addHeader(Addresses.TO, userIds.stream().map(String::valueOf).collect(Collectors.joining(",")))
+          .addHeader(Addresses.EXCEPT_ADDRESS, instanceAddress)
+          .addHeader(Addresses.EXCEPT_CONN, Long.toString(exceptConn));
+    }
 
-  Future<Integer> kickPc(int userId, int reason) {
-    return bus.<JsonObject>request(Addresses.ROUTE_KICK_PC, new JsonObject().put("user", userId).put("reason", reason),
-            local().setSendTimeout(timeoutMs))
-        .map(reply -> reply.body().getInteger("kicked"));
+    /** Delivers {@code frame} to the user's own other connections (not {@code exceptConn}). */
+    void deliverToOwnDevices(Buffer frame, long exceptConn) {
+      deliver(List.of(actor.userId()), frame, exceptConn);
+    }
+
+    /**
+     * Delivers {@code frame} to every online connection of every user but this one. Of the broadcasts
+     * with one {@code coalesceKey} that a msg instance gathers before its next write, only the latest
+     * is written.
+     */
+    void broadcast(Buffer frame, String coalesceKey) {
+      bus.send(Addresses.ROUTE_BROADCAST, frame, options()
+          .addHeader(Addresses.EXCEPT_USER, Integer.toString(actor.userId()))
+          .addHeader(Addresses.COALESCE_KEY, coalesceKey));
+    }
+
+    /**
+     * Relays a peer-to-peer command to {@code userId}'s connections; completes once route has passed
+     * it on (so the sender's pending budget covers the relays it has in flight).
+     */
+    Future<Void> relay(int userId, Buffer frame, long exceptConn) {
+      return bus.request(Addresses.ROUTE_DELIVER, frame, deliveryTo(List.of(userId), exceptConn)
+          .setSendTimeout(timeoutMs)).mapEmpty();
+    }
+
+    /** user id (as text) -> UserStatType number, for every asked user. */
+    Future<JsonObject> status(Collection<Integer> userIds) {
+      return bus.<JsonObject>request(Addresses.ROUTE_STATUS,
+          new JsonArray(userIds.stream().map(Object.class::cast).toList()),
+          options().setSendTimeout(timeoutMs)).map(Message::body);
+    }
+
+    /** Whether {@code userId} has a PC client online anywhere in the cluster. */
+    Future<Boolean> hasPc(int userId) {
+      return bus.<JsonObject>request(Addresses.ROUTE_HAS_PC, new JsonObject().put("user", userId),
+          options().setSendTimeout(timeoutMs)).map(reply -> reply.body().getBoolean("pc"));
+    }
+
+    /** Kicks this user's PC connections; completes with how many there were. */
+    Future<Integer> kickPc(int reason) {
+      return bus.<JsonObject>request(Addresses.ROUTE_KICK_PC, new JsonObject().put("reason", reason),
+              options().setSendTimeout(timeoutMs))
+          .map(reply -> reply.body().getInteger("kicked"));
+    }
   }
 
   private static DeliveryOptions local() {

@@ -38,6 +38,19 @@ public final class PduParser implements Handler<Buffer> {
     return this;
   }
 
+  /**
+   * Stops handing out frames: the bytes already received and those still to come are kept until
+   * {@link #resume()}. Pausing the socket alone would not do, since one read can carry many frames.
+   */
+  public void pause() {
+    records.pause();
+  }
+
+  /** Hands out the kept frames (before returning) and those that come after. */
+  public void resume() {
+    records.resume();
+  }
+
   @Override
   public void handle(Buffer bytes) {
     if (!failed) {

@@ -1,6 +1,7 @@
 package io.ttvertx.route;
 
 import io.ttvertx.protocol.ClientTypes;
+import io.vertx.core.json.JsonArray;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -60,10 +61,18 @@ final class OnlineTable {
   }
 
   /** Every login, for a node that joins later. */
-  io.vertx.core.json.JsonArray toJson() {
-    io.vertx.core.json.JsonArray all = new io.vertx.core.json.JsonArray();
+  JsonArray toJson() {
+    JsonArray all = new JsonArray();
     byUser.forEach((userId, endpoints) -> endpoints.forEach(endpoint -> all.add(endpoint.toJson(userId))));
     return all;
+  }
+
+  /** The logins made through {@code node}, for a peer that lost sight of that node. */
+  JsonArray toJson(String node) {
+    JsonArray ofNode = new JsonArray();
+    byUser.forEach((userId, endpoints) -> endpoints.stream().filter(endpoint -> endpoint.node().equals(node))
+        .forEach(endpoint -> ofNode.add(endpoint.toJson(userId))));
+    return ofNode;
   }
 
   /** Removes that connection; returns it, or null when it was not registered (already kicked). */

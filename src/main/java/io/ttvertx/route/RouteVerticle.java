@@ -2,7 +2,10 @@ package io.ttvertx.route;
 
 import io.micrometer.core.instrument.Gauge;
 import io.ttvertx.ServerMetrics;
+import io.ttvertx.bus.Actor;
 import io.ttvertx.bus.Addresses;
+import io.ttvertx.bus.ClusterMembership;
+import io.ttvertx.bus.LocalNode;
 import io.ttvertx.protocol.ClientTypes;
 import io.ttvertx.protocol.Pdu;
 import io.ttvertx.proto.IMBaseDefine;
@@ -19,6 +22,7 @@ import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -28,7 +32,6 @@ import java.util.Set;
 import java.util.SortedSet;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * Knows which msg instance holds each online user's connections and delivers frames to them. Every
@@ -45,8 +48,16 @@ import java.util.UUID;
  * second has passed), so a message sent to the user from any node right after reaches them. A route
  * kicks only its own node's connections (a login that lost to a newer one of
  * the same client class, wherever that one logged in) and announces presence only for its node's
- * logins. Routes publish that they are alive each second; a node silent for
- * {@code peerTimeoutMs} is taken as gone with all its logins.
+ * logins.
+ *
+ * <p>Which of two logins of one user wins is decided by {@link HybridClock} stamps, which every
+ * message between routes carries, not by the nodes' wall clocks. Routes publish that they are alive
+ * each second. A node is taken as gone with all its logins when the cluster manager says it left
+ * ({@link ClusterMembership}), or when it has been silent for {@code peerTimeoutMs}; each route then
+ * tells its own node's clients who went offline. Whenever a route hears of a node it did not know (a
+ * node that starts, or one it had dropped after a pause or a partition), or misses one of its
+ * changes (the changes of a node are numbered), the two exchange the logins made on each: the table
+ * heals both ways without anyone logging in again.
  */
 public class RouteVerticle extends VerticleBase {
   private Gauge onlineUsersGauge;
@@ -59,9 +70,12 @@ public class RouteVerticle extends VerticleBase {
   static final long SYNC_ACK_TIMEOUT_MS = 1_000;
 
   private final OnlineTable online = new OnlineTable();
-  private final String node = UUID.randomUUID().toString();
-  /** Other nodes' routes and logins, and when each was last heard of. */
+  private final HybridClock clock;
+  private String node;
+  /** Other nodes' routes and logins, and when each was last heard of (monotonic ms). */
   private final Map<String, Long> peersLastSeen = new HashMap<>();
+  /** The number of the last change applied from each peer, to notice one that was lost. */
+  private final Map<String, Long> lastSeqFrom = new HashMap<>();
   /** Changes from other nodes that arrived before the table did, applied after it. */
   private List<JsonObject> syncBacklog = new ArrayList<>();
   private long peerTimeoutMs;
@@ -74,9 +88,20 @@ public class RouteVerticle extends VerticleBase {
   private record PendingLogin(Message<JsonObject> request, Set<String> waitingFor, long timer) {
   }
 
+  public RouteVerticle() {
+    this(Clock.systemUTC());
+  }
+
+  /** A route whose hybrid clock follows {@code wallClock} (a test skews one node's). */
+  public RouteVerticle(Clock wallClock) {
+    this.clock = new HybridClock(wallClock);
+  }
+
   @Override
   public Future<?> start() {
     bus = vertx.eventBus();
+    node = LocalNode.id(vertx);
+    ClusterMembership.watch(vertx);
     peerTimeoutMs = config().getLong(PEER_TIMEOUT_MS, DEFAULT_PEER_TIMEOUT_MS);
     List<MessageConsumer<?>> consumers = List.of(
         bus.<JsonObject>consumer(Addresses.ROUTE_ONLINE, this::handleOnline),
@@ -91,19 +116,20 @@ public class RouteVerticle extends VerticleBase {
             message -> message.reply(new JsonObject().put("pc", online.hasPc(message.body().getInteger("user"))))),
         bus.<JsonArray>consumer(Addresses.ROUTE_MOBILE_ONLINE, this::handleMobileOnline),
         bus.<JsonObject>consumer(Addresses.ROUTE_SYNC, message -> handleSync(message.body())),
-        bus.<String>consumer(Addresses.ROUTE_ALIVE, message -> heardOf(message.body())),
-        bus.<JsonObject>consumer(Addresses.routeNode(node), message -> handleSyncAck(message.body())));
+        bus.<JsonObject>consumer(Addresses.ROUTE_ALIVE, message -> handleAlive(message.body())),
+        bus.<JsonObject>consumer(Addresses.routeNode(node), message -> handleNodeMessage(message.body())),
+        bus.<String>consumer(ClusterMembership.NODE_LEFT, message -> dropPeer(message.body(), "left the cluster")));
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList())
         .compose(v -> loadTableFromPeer())
         .compose(v -> bus.<String>consumer(Addresses.ROUTE_SNAPSHOT, message -> message.reply(
-            new JsonObject().put("node", node).put("logins", online.toJson()))).completion())
+            new JsonObject().put("node", node).put("hlc", clock.current()).put("logins", online.toJson()))).completion())
         .onSuccess(v -> {
           onlineUsersGauge = Gauge.builder("tt_route_online_users", online, OnlineTable::userCount)
               .description("Users online in the whole cluster, as this node's route knows them")
               .register(ServerMetrics.registry());
-          bus.publish(Addresses.ROUTE_ALIVE, node);
+          publishAlive();
           vertx.setPeriodic(ALIVE_INTERVAL_MS, id -> {
-            bus.publish(Addresses.ROUTE_ALIVE, node);
+            publishAlive();
             dropSilentPeers();
           });
         });
@@ -134,10 +160,12 @@ public class RouteVerticle extends VerticleBase {
             new DeliveryOptions().setSendTimeout(SNAPSHOT_TIMEOUT_MS))
         .map(reply -> {
           JsonArray logins = reply.body().getJsonArray("logins");
+          clock.observe(reply.body().getLong("hlc", 0L));
           heardOf(reply.body().getString("node"));
           for (Object entry : logins) {
             JsonObject json = (JsonObject) entry;
             Endpoint endpoint = Endpoint.fromJson(json);
+            clock.observe(endpoint.order());
             heardOf(endpoint.node());
             online.add(json.getInteger("user"), endpoint);
           }
@@ -152,11 +180,16 @@ public class RouteVerticle extends VerticleBase {
         });
   }
 
+  /** A login: the user and client type are the request's actor, set by msg from the connection. */
   private void handleOnline(Message<JsonObject> message) {
+    Actor actor = userActor(message);
+    if (actor == null) {
+      return;
+    }
     JsonObject body = message.body();
-    int userId = body.getInteger("user");
-    Endpoint endpoint = new Endpoint(body.getString("address"), body.getLong("conn"), body.getInteger("clientType"),
-        node, System.currentTimeMillis());
+    int userId = actor.userId();
+    Endpoint endpoint = new Endpoint(body.getString("address"), body.getLong("conn"), actor.clientType(),
+        node, clock.wallMillis(), clock.tick());
     boolean hadPc = online.hasPc(userId);
     List<Endpoint> lost = online.add(userId, endpoint);
     kickOwn(userId, lost);
@@ -164,8 +197,7 @@ public class RouteVerticle extends VerticleBase {
       message.reply(new JsonObject());
       return;
     }
-    long seq = nextSyncSeq++;
-    bus.publish(Addresses.ROUTE_SYNC, endpoint.toJson(userId).put("op", "add").put("seq", seq));
+    long seq = publishSync(endpoint.toJson(userId).put("op", "add"));
     replyWhenApplied(seq, message);
     if (ClientTypes.isPc(endpoint.clientType())) {
       if (!hadPc) {
@@ -179,21 +211,30 @@ public class RouteVerticle extends VerticleBase {
   }
 
   private void handleOffline(Message<JsonObject> message) {
+    Actor actor = userActor(message);
+    if (actor == null) {
+      return;
+    }
     JsonObject body = message.body();
-    int userId = body.getInteger("user");
+    int userId = actor.userId();
     Endpoint removed = online.remove(userId, body.getString("address"), body.getLong("conn"));
     if (removed == null) {
       return;
     }
-    bus.publish(Addresses.ROUTE_SYNC, removed.toJson(userId).put("op", "remove"));
+    publishSync(removed.toJson(userId).put("op", "remove"));
     if (ClientTypes.isPc(removed.clientType()) && !online.hasPc(userId)) {
       broadcastStatus(userId, IMBaseDefine.UserStatType.USER_STATUS_OFFLINE);
       notifyPcLoginStatus(userId, IMBaseDefine.UserStatType.USER_STATUS_OFFLINE);
     }
   }
 
+  /** A mobile client kicks its own user's PC clients: the user is the request's actor. */
   private void handleKickPc(Message<JsonObject> message) {
-    int userId = message.body().getInteger("user");
+    Actor actor = userActor(message);
+    if (actor == null) {
+      return;
+    }
+    int userId = actor.userId();
     int reason = message.body().getInteger("reason", IMBaseDefine.KickReasonType.KICK_REASON_MOBILE_KICK_VALUE);
     List<Endpoint> kicked = online.removePc(userId);
     for (Endpoint endpoint : kicked) {
@@ -203,11 +244,21 @@ public class RouteVerticle extends VerticleBase {
     }
     message.reply(new JsonObject().put("kicked", kicked.size()));
     if (!kicked.isEmpty()) {
-      bus.publish(Addresses.ROUTE_SYNC, new JsonObject().put("op", "removePc").put("user", userId)
-          .put("node", node).put("reason", reason));
+      publishSync(new JsonObject().put("op", "removePc").put("user", userId).put("node", node).put("reason", reason));
       broadcastStatus(userId, IMBaseDefine.UserStatType.USER_STATUS_OFFLINE);
       notifyPcLoginStatus(userId, IMBaseDefine.UserStatType.USER_STATUS_OFFLINE);
     }
+  }
+
+  /** The user a request from msg acts for; null (the request refused) when its headers name none. */
+  private static Actor userActor(Message<?> message) {
+    Actor actor = Actor.fromHeaders(message.headers());
+    if (actor.isUser()) {
+      return actor;
+    }
+    log.warn("refused a request to {} that names no user actor", message.address());
+    message.fail(400, "a request to " + message.address() + " needs the user it acts for in its headers");
+    return null;
   }
 
   /** The administration removes a user: every connection, wherever it is, is kicked. */
@@ -220,8 +271,7 @@ public class RouteVerticle extends VerticleBase {
     message.reply(new JsonObject().put("kicked", kicked.size()));
     if (!kicked.isEmpty()) {
       log.info("user {} kicked by the administration from {} connections", userId, kicked.size());
-      bus.publish(Addresses.ROUTE_SYNC, new JsonObject().put("op", "removeUser").put("user", userId)
-          .put("node", node).put("reason", reason));
+      publishSync(new JsonObject().put("op", "removeUser").put("user", userId).put("node", node).put("reason", reason));
       if (hadPc) {
         broadcastStatus(userId, IMBaseDefine.UserStatType.USER_STATUS_OFFLINE);
       }
@@ -282,7 +332,44 @@ public class RouteVerticle extends VerticleBase {
     }
   }
 
-  /** A login, logout or PC kick on another node; presence was announced there. */
+  /** Publishes a change of this node's logins to the other routes; returns its number. */
+  private long publishSync(JsonObject change) {
+    long seq = nextSyncSeq++;
+    bus.publish(Addresses.ROUTE_SYNC, change.put("seq", seq).put("hlc", clock.current()));
+    return seq;
+  }
+
+  private void publishAlive() {
+    bus.publish(Addresses.ROUTE_ALIVE, new JsonObject().put("node", node).put("hlc", clock.current())
+        .put("seq", nextSyncSeq - 1));
+  }
+
+  /** A peer's heartbeat: its clock, and the number of its last change, so a lost one shows. */
+  private void handleAlive(JsonObject alive) {
+    String from = alive.getString("node");
+    if (node.equals(from) || syncBacklog != null) {
+      return;
+    }
+    clock.observe(alive.getLong("hlc", 0L));
+    boolean known = peersLastSeen.containsKey(from);
+    heardOf(from);
+    Long applied = lastSeqFrom.get(from);
+    if (known && applied != null && alive.getLong("seq") > applied) {
+      log.warn("missed changes {}..{} of node {}: exchanging logins", applied + 1, alive.getLong("seq"), from);
+      exchangeLogins(from, true);
+    }
+  }
+
+  /** On this route's own address: another route applied one of our logins, or sends the logins of its node. */
+  private void handleNodeMessage(JsonObject message) {
+    if ("ack".equals(message.getString("op"))) {
+      handleSyncAck(message);
+    } else {
+      handleSync(message);
+    }
+  }
+
+  /** A login, logout or PC kick on another node (presence was announced there), or all its logins. */
   private void handleSync(JsonObject change) {
     String from = change.getString("node");
     if (node.equals(from)) {
@@ -292,12 +379,28 @@ public class RouteVerticle extends VerticleBase {
       syncBacklog.add(change);
       return;
     }
-    heardOf(from);
+    clock.observe(change.getLong("hlc", 0L));
+    boolean sentOurs = heardOf(from);
+    String op = change.getString("op");
+    if ("logins".equals(op)) {
+      applyLoginsOf(from, change.getJsonArray("logins"));
+      lastSeqFrom.put(from, change.getLong("seq"));
+      if (change.getBoolean("answer", false) && !sentOurs) {
+        exchangeLogins(from, false);
+      }
+      return;
+    }
+    long seq = change.getLong("seq");
+    Long applied = lastSeqFrom.put(from, seq);
+    if (applied != null && seq > applied + 1) {
+      log.warn("missed changes {}..{} of node {}: exchanging logins", applied + 1, seq - 1, from);
+      exchangeLogins(from, true);
+    }
     int userId = change.getInteger("user");
-    switch (change.getString("op")) {
+    switch (op) {
       case "add" -> {
         kickOwn(userId, online.add(userId, Endpoint.fromJson(change)));
-        bus.send(Addresses.routeNode(from), new JsonObject().put("seq", change.getLong("seq")).put("node", node));
+        bus.send(Addresses.routeNode(from), new JsonObject().put("op", "ack").put("seq", seq).put("node", node));
       }
       case "remove" -> online.remove(userId, change.getString("address"), change.getLong("conn"));
       case "removeUser" -> {
@@ -310,8 +413,49 @@ public class RouteVerticle extends VerticleBase {
         online.removePc(userId).stream().filter(endpoint -> endpoint.node().equals(node))
             .forEach(endpoint -> kick(userId, endpoint, reason));
       }
-      default -> log.warn("ignoring unknown route change {}", change.getString("op"));
+      default -> log.warn("ignoring unknown route change {}", op);
     }
+  }
+
+  /**
+   * Sends {@code peer} every login made on this node (which replace what it holds for this node) and,
+   * with {@code answer}, asks for its own back.
+   */
+  private void exchangeLogins(String peer, boolean answer) {
+    bus.send(Addresses.routeNode(peer), new JsonObject().put("op", "logins").put("node", node)
+        .put("seq", nextSyncSeq - 1).put("hlc", clock.current()).put("answer", answer)
+        .put("logins", online.toJson(node)));
+  }
+
+  /**
+   * Replaces what the table holds for node {@code from} with its own list: two logins of one user in
+   * one client class made on both sides of a partition are decided by their stamps (each route kicks
+   * its own loser), and this node's clients learn whose PC came or went meanwhile.
+   */
+  private void applyLoginsOf(String from, JsonArray logins) {
+    Map<Integer, Boolean> hadPc = new HashMap<>();
+    for (Object entry : logins) {
+      int userId = ((JsonObject) entry).getInteger("user");
+      hadPc.computeIfAbsent(userId, online::hasPc);
+    }
+    online.removeNode(from).forEach((userId, endpoints) -> hadPc.computeIfAbsent(userId,
+        id -> online.hasPc(id) || endpoints.stream().anyMatch(endpoint -> ClientTypes.isPc(endpoint.clientType()))));
+    for (Object entry : logins) {
+      JsonObject json = (JsonObject) entry;
+      Endpoint endpoint = Endpoint.fromJson(json);
+      clock.observe(endpoint.order());
+      kickOwn(json.getInteger("user"), online.add(json.getInteger("user"), endpoint));
+    }
+    int changed = 0;
+    for (Map.Entry<Integer, Boolean> user : hadPc.entrySet()) {
+      boolean hasPc = online.hasPc(user.getKey());
+      if (hasPc != user.getValue()) {
+        changed++;
+        announceToOwnNode(user.getKey(), hasPc ? IMBaseDefine.UserStatType.USER_STATUS_ONLINE
+            : IMBaseDefine.UserStatType.USER_STATUS_OFFLINE);
+      }
+    }
+    log.info("node {} sent its {} logins ({} users' PC presence changed here)", from, logins.size(), changed);
   }
 
   /** Kicks this node's connections among logins that lost to a newer one of the same client class. */
@@ -324,43 +468,84 @@ public class RouteVerticle extends VerticleBase {
     }
   }
 
-  /** Notes that a peer is alive; a peer heard of for the first time hears of this route at once. */
-  private void heardOf(String peer) {
-    if (!node.equals(peer) && peersLastSeen.put(peer, System.currentTimeMillis()) == null) {
-      bus.publish(Addresses.ROUTE_ALIVE, node);
+  /**
+   * Notes that a peer is alive. A peer heard of for the first time (new, or dropped before) hears of
+   * this route at once, and the two exchange their logins; returns whether that happened.
+   */
+  private boolean heardOf(String peer) {
+    if (node.equals(peer) || peersLastSeen.put(peer, monotonicMillis()) != null) {
+      return false;
     }
+    lastSeqFrom.remove(peer);
+    publishAlive();
+    exchangeLogins(peer, true);
+    return true;
   }
 
-  /**
-   * Takes nodes not heard of for {@code peerTimeoutMs} as gone: their logins leave the table, and
-   * the route with the smallest node id among those still here announces the PC logouts.
-   */
+  private static long monotonicMillis() {
+    return System.nanoTime() / 1_000_000;
+  }
+
+  /** Takes nodes not heard of for {@code peerTimeoutMs} as gone. */
   private void dropSilentPeers() {
-    long now = System.currentTimeMillis();
+    long now = monotonicMillis();
     List<String> silent = new ArrayList<>();
     peersLastSeen.forEach((peer, lastSeen) -> {
       if (now - lastSeen > peerTimeoutMs) {
         silent.add(peer);
       }
     });
-    for (String peer : silent) {
-      peersLastSeen.remove(peer);
-      Map<Integer, List<Endpoint>> removed = online.removeNode(peer);
-      log.warn("node {} silent for {} ms: dropping its {} online users", peer, peerTimeoutMs, removed.size());
-      boolean announces = peersLastSeen.keySet().stream().allMatch(other -> node.compareTo(other) < 0);
-      if (announces) {
-        removed.forEach((userId, endpoints) -> {
-          if (endpoints.stream().anyMatch(e -> ClientTypes.isPc(e.clientType())) && !online.hasPc(userId)) {
-            broadcastStatus(userId, IMBaseDefine.UserStatType.USER_STATUS_OFFLINE);
-            notifyPcLoginStatus(userId, IMBaseDefine.UserStatType.USER_STATUS_OFFLINE);
-          }
-        });
+    silent.forEach(peer -> dropPeer(peer, "silent for " + peerTimeoutMs + " ms"));
+  }
+
+  /**
+   * A node is gone (or out of reach): its logins leave the table, logins waiting for it to confirm
+   * are answered, and this node's clients learn which users' PCs went offline. A node dropped while
+   * it still runs comes back through {@link #heardOf}.
+   */
+  private void dropPeer(String peer, String why) {
+    if (node.equals(peer)) {
+      return;
+    }
+    boolean known = peersLastSeen.remove(peer) != null;
+    lastSeqFrom.remove(peer);
+    for (Map.Entry<Long, PendingLogin> entry : new ArrayList<>(pendingLogins.entrySet())) {
+      PendingLogin pending = entry.getValue();
+      if (pending.waitingFor().remove(peer) && pending.waitingFor().isEmpty()) {
+        pendingLogins.remove(entry.getKey());
+        vertx.cancelTimer(pending.timer());
+        pending.request().reply(new JsonObject());
       }
     }
+    Map<Integer, List<Endpoint>> removed = online.removeNode(peer);
+    if (known || !removed.isEmpty()) {
+      log.warn("node {} {}: dropping its {} online users", peer, why, removed.size());
+    }
+    removed.forEach((userId, endpoints) -> {
+      if (endpoints.stream().anyMatch(e -> ClientTypes.isPc(e.clientType())) && !online.hasPc(userId)) {
+        announceToOwnNode(userId, IMBaseDefine.UserStatType.USER_STATUS_OFFLINE);
+      }
+    });
+  }
+
+  /** A user's PC presence changed without a login or logout here: tells this node's clients only. */
+  private void announceToOwnNode(int userId, IMBaseDefine.UserStatType status) {
+    broadcast(statusNotify(userId, status), userId, Addresses.CLIENTS_PC, true);
+    Map<String, StringBuilder> connsByAddress = new LinkedHashMap<>();
+    for (Endpoint endpoint : online.endpoints(userId)) {
+      if (ClientTypes.isMobile(endpoint.clientType()) && endpoint.node().equals(node)) {
+        add(connsByAddress, endpoint);
+      }
+    }
+    send(connsByAddress, pcLoginStatusNotify(userId, status));
   }
 
   private void handleDeliver(Message<Buffer> message) {
     String to = message.headers().get(Addresses.TO);
+    if (message.replyAddress() != null) {
+      // a relay the sender counts as pending until route has taken it
+      message.reply(null);
+    }
     if (to == null || to.isEmpty()) {
       return;
     }
@@ -386,7 +571,8 @@ public class RouteVerticle extends VerticleBase {
   private void handleBroadcast(Message<Buffer> message) {
     String exceptUserText = message.headers().get(Addresses.EXCEPT_USER);
     int exceptUser = exceptUserText == null ? 0 : Integer.parseInt(exceptUserText);
-    broadcast(message.body(), exceptUser, message.headers().get(Addresses.CLIENT_FILTER));
+    broadcast(message.body(), exceptUser, message.headers().get(Addresses.CLIENT_FILTER), false,
+        message.headers().get(Addresses.COALESCE_KEY));
   }
 
   private void handleStatus(Message<JsonArray> message) {
@@ -401,31 +587,50 @@ public class RouteVerticle extends VerticleBase {
   }
 
   private void broadcastStatus(int userId, IMBaseDefine.UserStatType status) {
+    broadcast(statusNotify(userId, status), userId, Addresses.CLIENTS_PC, false);
+  }
+
+  private static Buffer statusNotify(int userId, IMBaseDefine.UserStatType status) {
     IMBuddy.IMUserStatNotify notify = IMBuddy.IMUserStatNotify.newBuilder()
         .setUserStat(IMBaseDefine.UserStat.newBuilder().setUserId(userId).setStatus(status))
         .build();
-    broadcast(Pdu.encode(IMBaseDefine.ServiceID.SID_BUDDY_LIST_VALUE,
-        IMBaseDefine.BuddyListCmdID.CID_BUDDY_LIST_STATUS_NOTIFY_VALUE, 0, notify), userId, Addresses.CLIENTS_PC);
+    return Pdu.encode(IMBaseDefine.ServiceID.SID_BUDDY_LIST_VALUE,
+        IMBaseDefine.BuddyListCmdID.CID_BUDDY_LIST_STATUS_NOTIFY_VALUE, 0, notify);
   }
 
   private void notifyPcLoginStatus(int userId, IMBaseDefine.UserStatType status) {
-    IMBuddy.IMPCLoginStatusNotify notify = IMBuddy.IMPCLoginStatusNotify.newBuilder()
-        .setUserId(userId).setLoginStat(status).build();
-    Buffer frame = Pdu.encode(IMBaseDefine.ServiceID.SID_BUDDY_LIST_VALUE,
-        IMBaseDefine.BuddyListCmdID.CID_BUDDY_LIST_PC_LOGIN_STATUS_NOTIFY_VALUE, 0, notify);
     Map<String, StringBuilder> connsByAddress = new LinkedHashMap<>();
     for (Endpoint endpoint : online.endpoints(userId)) {
       if (ClientTypes.isMobile(endpoint.clientType())) {
         add(connsByAddress, endpoint);
       }
     }
-    send(connsByAddress, frame);
+    send(connsByAddress, pcLoginStatusNotify(userId, status));
   }
 
-  private void broadcast(Buffer frame, int exceptUser, String clients) {
-    DeliveryOptions options = new DeliveryOptions().addHeader(Addresses.EXCEPT_USER, Integer.toString(exceptUser));
+  private static Buffer pcLoginStatusNotify(int userId, IMBaseDefine.UserStatType status) {
+    IMBuddy.IMPCLoginStatusNotify notify = IMBuddy.IMPCLoginStatusNotify.newBuilder()
+        .setUserId(userId).setLoginStat(status).build();
+    return Pdu.encode(IMBaseDefine.ServiceID.SID_BUDDY_LIST_VALUE,
+        IMBaseDefine.BuddyListCmdID.CID_BUDDY_LIST_PC_LOGIN_STATUS_NOTIFY_VALUE, 0, notify);
+  }
+
+  private void broadcast(Buffer frame, int exceptUser, String clients, boolean ownNodeOnly) {
+    broadcast(frame, exceptUser, clients, ownNodeOnly, null);
+  }
+
+  /**
+   * Publishes a frame to every msg instance ({@code ownNodeOnly}: of this node) for their connections;
+   * of those with one {@code coalesceKey} an instance gathers for a write, it writes only the latest.
+   */
+  private void broadcast(Buffer frame, int exceptUser, String clients, boolean ownNodeOnly, String coalesceKey) {
+    DeliveryOptions options = new DeliveryOptions().addHeader(Addresses.EXCEPT_USER, Integer.toString(exceptUser))
+        .setLocalOnly(ownNodeOnly);
     if (clients != null) {
       options.addHeader(Addresses.CLIENT_FILTER, clients);
+    }
+    if (coalesceKey != null) {
+      options.addHeader(Addresses.COALESCE_KEY, coalesceKey);
     }
     bus.publish(Addresses.MSG_BROADCAST, frame, options);
   }

@@ -30,6 +30,9 @@ public interface GroupStore {
   /** The groups in use among {@code groupIds}, each with its current members, in no particular order. */
   Future<List<GroupRecord>> groupsByIds(Collection<Integer> groupIds);
 
+  /** The groups in use among {@code groupIds} that {@code userId} is a member of, each with its current members. */
+  Future<List<GroupRecord>> memberGroups(int userId, Collection<Integer> groupIds);
+
   /** Every group in use with its members, ascending by id. */
   Future<List<GroupRecord>> listGroups();
 

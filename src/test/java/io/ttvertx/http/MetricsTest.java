@@ -136,4 +136,19 @@ class MetricsTest {
     });
     assertThat(sum(closed, "tt_msg_connections_closed_total", "reason=\"peer\"")).isEqualTo(2);
   }
+
+  @Test
+  void limitHitsAreCounted() {
+    TeamTalkClient alice = client();
+    await(alice.login("alice", "secret", ClientType.CLIENT_TYPE_WINDOWS));
+    double before = sum(scrape(), "tt_msg_limit_hits_total", "limit=\"profile\"");
+    // a second avatar change within the announcement interval is held back: one hit
+    for (String url : List.of("http://pictures/1", "http://pictures/2")) {
+      await(alice.request(ServiceID.SID_BUDDY_LIST_VALUE,
+          IMBaseDefine.BuddyListCmdID.CID_BUDDY_LIST_CHANGE_AVATAR_REQUEST_VALUE,
+          io.ttvertx.proto.IMBuddy.IMChangeAvatarReq.newBuilder().setUserId(0).setAvatarUrl(url).build()));
+    }
+    assertThat(sum(scrape(), "tt_msg_limit_hits_total", "limit=\"profile\"")).isEqualTo(before + 1);
+    await(alice.close());
+  }
 }

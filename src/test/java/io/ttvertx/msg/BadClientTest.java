@@ -33,7 +33,9 @@ public class BadClientTest extends ServerTestBase {
   static void start() {
     JsonObject config = TestServer.defaultConfig();
     config.getJsonObject("msg").put("maxFrameLength", MAX_FRAME).put("loginTimeoutSeconds", 1)
-        .put("pcIdleTimeoutSeconds", 2);
+        .put("pcIdleTimeoutSeconds", 2)
+        // the stuck-reader case needs a sender far faster than the message rate lets a client be
+        .put("limits", new JsonObject().put("messagesPerSecond", 0));
     startServer(config);
   }
 

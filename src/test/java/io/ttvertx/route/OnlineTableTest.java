@@ -16,8 +16,8 @@ class OnlineTableTest {
   static final int MAC = 0x02;
   static final int ANDROID = 0x12;
 
-  private static Endpoint login(String node, long conn, int clientType, long since) {
-    return new Endpoint("tt.msg.instance." + node, conn, clientType, node, since);
+  private static Endpoint login(String node, long conn, int clientType, long order) {
+    return new Endpoint("tt.msg.instance." + node, conn, clientType, node, order, order);
   }
 
   @Test
@@ -37,7 +37,7 @@ class OnlineTableTest {
   }
 
   @Test
-  void loginsOfTheSameMillisecondAreDecidedTheSameWayOnEveryNode() {
+  void loginsWithTheSameStampAreDecidedTheSameWayOnEveryNode() {
     Endpoint fromA = login("a", 3, PC, 5_000);
     Endpoint fromB = login("b", 3, PC, 5_000);
     OnlineTable one = new OnlineTable();

@@ -7,7 +7,15 @@ import io.ttvertx.config.StoreOptions;
 import io.ttvertx.store.NewUser;
 import io.ttvertx.store.Store;
 import io.ttvertx.store.Stores;
+import io.ttvertx.bus.Addresses;
+import io.ttvertx.route.RouteVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryContext;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -65,6 +73,14 @@ public final class ClusterNodes {
 
   /** Starts a node (with the db proxy for the first), its configuration passed through {@code configure}. */
   public Node start(UnaryOperator<JsonObject> configure) {
+    return start(configure, null);
+  }
+
+  /**
+   * Starts a node as {@link #start(UnaryOperator)} does but with {@code route} (a route of the test's
+   * own making, e.g. on a skewed clock) as its route, deployed after its other roles.
+   */
+  public Node start(UnaryOperator<JsonObject> configure, RouteVerticle route) {
     int msgPort = TestServer.freePort();
     JsonObject config = new JsonObject()
         .put("cluster", new JsonObject().put("host", "127.0.0.1").put("hazelcastPort", hazelcastPort)
@@ -75,10 +91,18 @@ public final class ClusterNodes {
     if (nodes.isEmpty()) {
       config.put("db", new JsonObject());
     }
-    ServerOptions options = ServerOptions.read(configure.apply(config), Map.of());
+    config = configure.apply(config);
+    JsonObject routeConfig = config.getJsonObject("route", new JsonObject()).copy();
+    if (route != null) {
+      config.put("route", new JsonObject().put("instances", 0));
+    }
+    ServerOptions options = ServerOptions.read(config, Map.of());
     Vertx vertx = await(ServerVertx.create(options.cluster()));
     ServerDeployer deployer = new ServerDeployer(vertx, options);
     await(deployer.deploy());
+    if (route != null) {
+      await(vertx.deployVerticle(route, new DeploymentOptions().setConfig(routeConfig)));
+    }
     Node node = new Node(vertx, deployer, msgPort);
     nodes.add(node);
     return node;
@@ -88,11 +112,53 @@ public final class ClusterNodes {
     return nodes.get(index);
   }
 
-  /** Stops the nodes, the last started first. */
+  /**
+   * Cuts node {@code index}'s route off from the other routes, both ways, as a partition or a long
+   * pause would (its clients and msg server go on); running the returned action heals it.
+   */
+  public Runnable partitionRoute(int index) {
+    EventBus bus = nodes.get(index).vertx().eventBus();
+    Handler<DeliveryContext<Object>> drop = context -> {
+      if (!isBetweenRoutes(context.message().address())) {
+        context.next();
+      }
+    };
+    bus.addOutboundInterceptor(drop);
+    bus.addInboundInterceptor(drop);
+    return () -> {
+      bus.removeOutboundInterceptor(drop);
+      bus.removeInboundInterceptor(drop);
+    };
+  }
+
+  private static boolean isBetweenRoutes(String address) {
+    return address.equals(Addresses.ROUTE_ALIVE) || address.equals(Addresses.ROUTE_SYNC)
+        || address.equals(Addresses.ROUTE_SNAPSHOT) || address.startsWith(Addresses.routeNode(""));
+  }
+
+  /**
+   * Node {@code index} crashes: from now on nothing it says reaches anyone (its last logouts and its
+   * msg servers' goodbyes are lost), its Hazelcast member stops without leaving, and its Vert.x
+   * closes (its clients' sockets close).
+   * Returns when it is closed.
+   */
+  public void crash(int index) {
+    Node node = nodes.set(index, null);
+    node.vertx().eventBus().addOutboundInterceptor(context -> {
+    });
+    // no goodbye to Hazelcast either: the others find the member gone from its closed connections
+    ((HazelcastClusterManager) ((VertxInternal) node.vertx()).clusterManager()).getHazelcastInstance()
+        .getLifecycleService().terminate();
+    await(node.vertx().close());
+  }
+
+  /** Stops the nodes still running, the last started first. */
   public void stopAll() {
     for (int i = nodes.size() - 1; i >= 0; i--) {
-      await(nodes.get(i).deployer().undeploy());
-      await(nodes.get(i).vertx().close());
+      if (nodes.get(i) != null) {
+        await(nodes.get(i).deployer().undeploy());
+        await(nodes.get(i).vertx().close());
+      }
     }
     nodes.clear();
   }

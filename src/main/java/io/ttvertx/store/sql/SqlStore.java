@@ -270,6 +270,12 @@ public final class SqlStore implements Store, BackupStore {
   }
 
   @Override
+  public Future<List<GroupRecord>> memberGroups(int userId, Collection<Integer> groupIds) {
+    return groupsByIds(groupIds)
+        .map(found -> found.stream().filter(group -> group.members().contains(userId)).toList());
+  }
+
+  @Override
   public Future<List<GroupRecord>> listGroups() {
     return onContext(groups::listGroups);
   }
