@@ -46,10 +46,10 @@ public final class ServerDeployer {
     }
     if (options.deploysLogin()) {
       chain = chain.compose(v -> deploy(LoginVerticle.class.getName(), options.login().instances(),
-          options.login().toJson()));
+          options.loginConfig()));
     }
     if (options.deploysMsg()) {
-      chain = chain.compose(v -> deploy(MsgVerticle.class.getName(), options.msg().instances(), options.msg().toJson()));
+      chain = chain.compose(v -> deploy(MsgVerticle.class.getName(), options.msg().instances(), options.msgConfig()));
     }
     if (options.deploysHttpMsg()) {
       chain = chain.compose(v -> deploy(HttpMsgVerticle.class.getName(), options.httpMsg().instances(),
