@@ -2,6 +2,7 @@ package io.ttvertx;
 
 import io.ttvertx.admin.AdminCommand;
 import io.ttvertx.admin.BackupCommand;
+import io.ttvertx.cluster.ClusterCaCommand;
 import io.ttvertx.config.ServerOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
@@ -20,7 +21,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code java -jar tt-vertx.jar [--conf conf.json]} runs the server roles conf.json lists;
  * {@code ... [--conf conf.json] user|depart|group ...} runs an administration command on the configured store;
- * {@code ... backup|restore ...} backs up or restores the embedded store.
+ * {@code ... backup|restore ...} backs up or restores the embedded store;
+ * {@code ... cluster-ca DIR ...} makes a private CA and node certificates for a secured cluster.
  */
 public final class Main {
   private static final Logger log = LoggerFactory.getLogger(Main.class);
@@ -42,6 +44,10 @@ public final class Main {
       } else {
         rest.add(args[i]);
       }
+    }
+    // needs no configuration: certificates are made before the configuration naming them is complete
+    if (!rest.isEmpty() && rest.get(0).equals(ClusterCaCommand.NAME)) {
+      System.exit(ClusterCaCommand.run(rest.subList(1, rest.size()), System.out, System.err));
     }
     ServerOptions options;
     try {
@@ -97,7 +103,9 @@ public final class Main {
     }
     log.info("network transport: {}", vertx.isNativeTransportEnabled() ? "native (epoll)" : "Java NIO");
     if (options.cluster().enabled()) {
-      log.info("clustered on {} (members looked for at {})", options.cluster().host(), options.cluster().members());
+      log.info("clustered on {} in cluster '{}' ({}, event bus {}; members looked for at {})", options.cluster().host(),
+          options.cluster().name(), options.cluster().hasSecret() ? "secret set" : "no secret",
+          options.cluster().tlsEnabled() ? "over mutual TLS" : "in clear", options.cluster().members());
     }
     ServerDeployer deployer = new ServerDeployer(vertx, options);
     CountDownLatch stopped = new CountDownLatch(1);
@@ -133,6 +141,7 @@ public final class Main {
           java -jar tt-vertx.jar [--conf conf.json] group list
           java -jar tt-vertx.jar [--conf conf.json] backup [--to FILE]   (embedded store; through the running server's admin API)
           java -jar tt-vertx.jar [--conf conf.json] restore FILE [--force] (embedded store, server stopped)
+          java -jar tt-vertx.jar cluster-ca DIR [NAME=HOST[,HOST...] ...]  a private CA in DIR and a certificate per node
         without --conf, ./conf.json is read when present, else every role runs with its defaults.""";
   }
 }

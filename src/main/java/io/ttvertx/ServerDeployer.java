@@ -46,7 +46,7 @@ public final class ServerDeployer {
     }
     if (options.deploysLogin()) {
       chain = chain.compose(v -> deploy(LoginVerticle.class.getName(), options.login().instances(),
-          options.login().toJson()));
+          options.loginConfig()));
     }
     if (options.deploysMsg()) {
       chain = chain.compose(v -> deploy(MsgVerticle.class.getName(), options.msg().instances(), options.msgConfig()));

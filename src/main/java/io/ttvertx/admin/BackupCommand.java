@@ -2,6 +2,7 @@ package io.ttvertx.admin;
 
 import io.ttvertx.config.ServerOptions;
 import io.ttvertx.config.StoreOptions;
+import io.ttvertx.config.TlsOptions;
 import io.ttvertx.store.BackupFiles;
 import io.ttvertx.store.BackupStore;
 import io.ttvertx.store.Store;
@@ -13,14 +14,17 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
 import org.h2.tools.Restore;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
+import java.nio.charset.StandardCharsets;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -87,7 +91,12 @@ public final class BackupCommand {
 
   private static Future<String> backup(Vertx vertx, ServerOptions options, Path to) {
     String url = apiUrl(options);
-    WebClient client = WebClient.create(vertx);
+    WebClient client;
+    try {
+      client = WebClient.create(vertx, clientOptions(options.tls()));
+    } catch (UncheckedIOException e) {
+      return Future.failedFuture(e);
+    }
     var request = client.postAbs(url).timeout(BACKUP_TIMEOUT_MS);
     options.httpMsg().apiKeys().stream().findFirst()
         .ifPresent(key -> request.putHeader(HttpHeaders.AUTHORIZATION.toString(), "Bearer " + key));
@@ -111,7 +120,30 @@ public final class BackupCommand {
     if (host.isBlank() || host.equals("0.0.0.0") || host.equals("::")) {
       host = "127.0.0.1";
     }
-    return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + options.httpMsg().port() + "/api/v1/backup";
+    return options.tls().httpScheme() + "://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + options.httpMsg().port() + "/api/v1/backup";
+  }
+
+  /**
+   * Over TLS the server is reached on its own address (127.0.0.1 by default), which its certificate does
+   * not name: the certificate it presents must then be the configured one (its first, the leaf), which
+   * stands in for the check of the host name.
+   */
+  private static WebClientOptions clientOptions(TlsOptions tls) {
+    WebClientOptions clientOptions = new WebClientOptions();
+    if (!tls.enabled()) {
+      return clientOptions;
+    }
+    String chain;
+    try {
+      chain = Files.readString(Path.of(tls.certificate()), StandardCharsets.ISO_8859_1);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read tls.certificate " + tls.certificate() + ": " + e.getMessage(), e);
+    }
+    String endMarker = "-----END CERTIFICATE-----";
+    String leaf = chain.substring(chain.indexOf("-----BEGIN CERTIFICATE-----"), chain.indexOf(endMarker)
+        + endMarker.length());
+    return clientOptions.setSsl(true).setVerifyHost(false)
+        .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(leaf)));
   }
 
   private static Future<String> answered(Vertx vertx, String url, HttpResponse<Buffer> response, Path to) {

@@ -120,7 +120,15 @@ public final class TeamTalkClient {
 
   /** Connects with a NetClient of its own, which lives as long as this client (and closes with it). */
   public static Future<TeamTalkClient> connect(Vertx vertx, String host, int port) {
-    NetClient netClient = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true));
+    return connect(vertx, new NetClientOptions().setTcpNoDelay(true), host, port);
+  }
+
+  /**
+   * As {@link #connect(Vertx, String, int)} with a NetClient made of {@code options}: with TLS options
+   * (setSsl, trust, host name verification) it connects to msg's TLS port.
+   */
+  public static Future<TeamTalkClient> connect(Vertx vertx, NetClientOptions options, String host, int port) {
+    NetClient netClient = vertx.createNetClient(options);
     return connect(netClient, host, port).andThen(ar -> {
       if (ar.succeeded()) {
         ar.result().ownClient = netClient;

@@ -12,6 +12,8 @@ import java.util.Map;
  */
 public final class MsgOptions {
   public static final int DEFAULT_PORT = 8000;
+  /** The same protocol over TLS, opened only when the "tls" section is configured; 0 turns it off. */
+  public static final int DEFAULT_TLS_PORT = 8443;
   public static final int DEFAULT_MAX_CONNECTIONS = 100_000;
   public static final int DEFAULT_MAX_FRAME_LENGTH = 256 * 1024;
   /** TeamTalk clients must log in within about 15 s of connecting. */
@@ -28,6 +30,7 @@ public final class MsgOptions {
   private int instances = 2;
   private String host = "0.0.0.0";
   private int port = DEFAULT_PORT;
+  private int tlsPort = DEFAULT_TLS_PORT;
   private String priorIp = "";
   private String backupIp = "";
   private int maxConnections = DEFAULT_MAX_CONNECTIONS;
@@ -51,6 +54,7 @@ public final class MsgOptions {
     o.instances = msg.integer("instances", "TT_MSG_INSTANCES", 2);
     o.host = msg.string("host", "TT_MSG_HOST", "0.0.0.0");
     o.port = msg.port("port", "TT_MSG_PORT", DEFAULT_PORT);
+    o.tlsPort = msg.port("tlsPort", "TT_MSG_TLS_PORT", DEFAULT_TLS_PORT);
     o.priorIp = msg.string("priorIp", "TT_MSG_PRIOR_IP", "");
     o.backupIp = msg.string("backupIp", "TT_MSG_BACKUP_IP", "");
     o.maxConnections = msg.positive("maxConnections", "TT_MSG_MAX_CONNECTIONS", DEFAULT_MAX_CONNECTIONS);
@@ -71,7 +75,7 @@ public final class MsgOptions {
   }
 
   public JsonObject toJson() {
-    return new JsonObject().put("instances", instances).put("host", host).put("port", port)
+    return new JsonObject().put("instances", instances).put("host", host).put("port", port).put("tlsPort", tlsPort)
         .put("priorIp", priorIp).put("backupIp", backupIp).put("maxConnections", maxConnections)
         .put("maxFrameLength", maxFrameLength).put("loginTimeoutSeconds", loginTimeoutSeconds)
         .put("pcIdleTimeoutSeconds", pcIdleTimeoutSeconds).put("mobileIdleTimeoutSeconds", mobileIdleTimeoutSeconds)
@@ -87,6 +91,8 @@ public final class MsgOptions {
   public int instances() { return instances; }
   public String host() { return host; }
   public int port() { return port; }
+  /** The TLS port beside the plain one (TeamTalk's native clients cannot use TLS); 0: none. Needs the "tls" section. */
+  public int tlsPort() { return tlsPort; }
   public String priorIp() { return priorIp; }
   public String backupIp() { return backupIp; }
   public int maxConnections() { return maxConnections; }

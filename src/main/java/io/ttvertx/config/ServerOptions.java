@@ -23,6 +23,7 @@ public final class ServerOptions {
   private final MsfsOptions msfs;
   private final PushOptions push;
   private final WebhookOptions webhooks;
+  private final TlsOptions tls;
   private final String aesKey;
   private final JsonObject source;
 
@@ -43,6 +44,11 @@ public final class ServerOptions {
     this.msfs = MsfsOptions.read(source, env);
     this.push = PushOptions.read(source, env);
     this.webhooks = WebhookOptions.read(source, env);
+    this.tls = TlsOptions.read(source, env);
+    if (tls.enabled() && msg.tlsPort() != 0 && msg.tlsPort() == msg.port()) {
+      throw new IllegalArgumentException("msg.tlsPort must differ from msg.port (TeamTalk's native clients need the"
+          + " plain port), got " + msg.tlsPort() + " for both; 0 turns the TLS port off");
+    }
     this.aesKey = new ConfigReader(source, "db", env).string("aesKey", "TT_AES_KEY", DEFAULT_AES_KEY);
     if (aesKey.length() != 32) {
       throw new IllegalArgumentException("db.aesKey must have 32 characters (TeamTalk's aesKey), got " + aesKey.length());
@@ -105,17 +111,27 @@ public final class ServerOptions {
   public PushOptions push() { return push; }
   /** The outgoing webhooks. */
   public WebhookOptions webhooks() { return webhooks; }
+  /** The certificate and key of the public ports (off unless configured). */
+  public TlsOptions tls() { return tls; }
   /** The AES key TeamTalk clients encrypt message text with (TeamTalk's default unless configured). */
   public String aesKey() { return aesKey; }
+
+  /** The configuration the login verticle is deployed with: its section and the TLS of its HTTP port. */
+  public JsonObject loginConfig() {
+    return login.toJson().put("tls", tls.toJson());
+  }
+
+  /**
+   * The configuration the msg verticle is deployed with: its section, the TLS of its TLS port and web
+   * port, and the AES key the web client encrypts text with.
+   */
+  public JsonObject msgConfig() {
+    return msg.toJson().put("tls", tls.toJson()).put("aesKey", aesKey);
+  }
 
   /** The configuration the route verticle is deployed with: its conf.json section. */
   public JsonObject routeConfig() {
     return source.getJsonObject("route", new JsonObject()).copy();
-  }
-
-  /** The configuration the msg verticle is deployed with: its section and the AES key the web client encrypts text with. */
-  public JsonObject msgConfig() {
-    return msg.toJson().put("aesKey", aesKey);
   }
 
   /** The configuration the file verticle is deployed with: its section and the storage section. */
@@ -129,14 +145,17 @@ public final class ServerOptions {
         .put("offlineFileRetentionDays", file.retentionDays());
   }
 
-  /** The configuration the msfs verticle is deployed with: its section and the storage it keeps pictures in. */
+  /** The configuration the msfs verticle is deployed with: its section, the storage it keeps pictures in, its TLS. */
   public JsonObject msfsConfig() {
-    return msfs.toJson().put("storage", storage.toJson());
+    return msfs.toJson().put("storage", storage.toJson()).put("tls", tls.toJson());
   }
 
-  /** The configuration the http_msg verticle is deployed with: its section and the AES key message text is sent with. */
+  /**
+   * The configuration the http_msg verticle is deployed with: its section, the AES key message text is
+   * sent with, its TLS.
+   */
   public JsonObject httpMsgConfig() {
-    return httpMsg.toJson().put("aesKey", aesKey);
+    return httpMsg.toJson().put("aesKey", aesKey).put("tls", tls.toJson());
   }
 
   /** The configuration the push verticle is deployed with: its section and the AES key message text is read with. */

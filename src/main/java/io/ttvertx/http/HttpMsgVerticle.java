@@ -3,10 +3,12 @@ package io.ttvertx.http;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
 import com.google.protobuf.Parser;
+import io.ttvertx.CertificateReload;
 import io.ttvertx.bus.Actor;
 import io.ttvertx.bus.Addresses;
 import io.ttvertx.bus.DbClient;
 import io.ttvertx.config.HttpMsgOptions;
+import io.ttvertx.config.TlsOptions;
 import io.ttvertx.db.MessageCipher;
 import io.ttvertx.proto.IMBaseDefine.BuddyListCmdID;
 import io.ttvertx.proto.IMBaseDefine.GroupCmdID;
@@ -22,6 +24,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -88,10 +91,13 @@ public class HttpMsgVerticle extends VerticleBase {
         .compose(v -> AdminApi.load(vertx, options, db,
             new MessageCipher(config().getString(AES_KEY, MessageCipher.DEFAULT_KEY))))
         .compose(adminApi -> {
-          server = vertx.createHttpServer().requestHandler(router(adminApi));
+          TlsOptions tls = TlsOptions.fromJson(config().getJsonObject("tls"));
+          server = vertx.createHttpServer(tls.applyTo(new HttpServerOptions())).requestHandler(router(adminApi));
           return server.listen(options.port(), options.host()).onSuccess(s -> {
-            log.info("http_msg listening on {}:{} (/query/CreateGroup, /query/ChangeMembers; {} app keys;"
-                + " admin API {}/ with {} API keys; /health)", options.host(), s.actualPort(), appKeys.size(),
+            CertificateReload.watch(vertx, tls, "http_msg", sslOptions -> server.updateSSLOptions(sslOptions, true));
+            log.info("http_msg listening on {}:{} ({}: /query/CreateGroup, /query/ChangeMembers; {} app keys;"
+                + " admin API {}/ with {} API keys; /health)", options.host(), s.actualPort(),
+                tls.httpScheme().toUpperCase(), appKeys.size(),
                 AdminApi.BASE_PATH, adminApi.keyCount());
             if (appKeys.isEmpty()) {
               log.warn("http_msg has no app keys (httpMsg.appKeys, TT_HTTP_APP_KEYS): it refuses every request");

@@ -1,14 +1,17 @@
 package io.ttvertx.login;
 
+import io.ttvertx.CertificateReload;
 import io.ttvertx.bus.Addresses;
 import io.ttvertx.bus.ClusterMembership;
 import io.ttvertx.bus.MsfsDirectory;
 import io.ttvertx.bus.LocalNode;
 import io.ttvertx.config.LoginOptions;
+import io.ttvertx.config.TlsOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -63,12 +66,15 @@ public class LoginVerticle extends VerticleBase {
     router.route().handler(ctx -> ctx.response().setStatusCode(404)
         .putHeader("Content-Type", "application/json")
         .end(new JsonObject().put("code", 404).put("msg", "unknown path " + ctx.request().path()).encode()));
-    server = vertx.createHttpServer().requestHandler(router);
+    TlsOptions tls = TlsOptions.fromJson(config().getJsonObject("tls"));
+    server = vertx.createHttpServer(tls.applyTo(new HttpServerOptions())).requestHandler(router);
     return Future.all(List.of(loadConsumer.completion(), msfsConsumer.completion(), handoutConsumer.completion(),
             nodeLeftConsumer.completion()))
         .compose(v -> server.listen(options.port(), options.host()))
         .onSuccess(s -> {
-          log.info("login listening on {}:{} (GET /msg_server)", options.host(), s.actualPort());
+          log.info("login listening on {}:{} ({} GET /msg_server)", options.host(), s.actualPort(),
+              tls.httpScheme().toUpperCase());
+          CertificateReload.watch(vertx, tls, "login", sslOptions -> server.updateSSLOptions(sslOptions, true));
           vertx.eventBus().publish(Addresses.MSG_LOAD_REQUEST, null);
           vertx.eventBus().publish(Addresses.MSFS_ANNOUNCE_REQUEST, null);
           shareTimer = vertx.setPeriodic(HANDOUT_SHARE_MS, id -> shareHandouts());

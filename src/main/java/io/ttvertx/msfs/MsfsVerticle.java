@@ -1,5 +1,6 @@
 package io.ttvertx.msfs;
 
+import io.ttvertx.CertificateReload;
 import io.ttvertx.blob.BlobStorage;
 import io.ttvertx.blob.BlobStorages;
 import io.ttvertx.bus.Addresses;
@@ -7,6 +8,7 @@ import io.ttvertx.bus.LocalNode;
 import io.ttvertx.config.MsfsOptions;
 import io.ttvertx.config.PublicAddress;
 import io.ttvertx.config.StorageOptions;
+import io.ttvertx.config.TlsOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -87,14 +89,21 @@ public class MsfsVerticle extends VerticleBase {
     router.route().method(HttpMethod.GET).method(HttpMethod.HEAD).handler(ctx -> handleDownload(ctx.request()));
     router.route().handler(ctx -> MsfsAnswers.sendAndClose(ctx.response(), 405,
         MsfsAnswers.error(405, "only POST (upload), GET and HEAD (download)")));
-    server = vertx.createHttpServer(new HttpServerOptions().setIdleTimeout(IDLE_TIMEOUT_SECONDS)).requestHandler(router);
+    TlsOptions tls = TlsOptions.fromJson(config().getJsonObject("tls"));
+    server = vertx.createHttpServer(tls.applyTo(new HttpServerOptions().setIdleTimeout(IDLE_TIMEOUT_SECONDS)))
+        .requestHandler(router);
     announceRequests = vertx.eventBus().consumer(Addresses.MSFS_ANNOUNCE_REQUEST, message -> announce());
     return storage.start()
         .compose(v -> announceRequests.completion())
         .compose(v -> server.listen(options.port(), options.host()))
         .onSuccess(s -> {
           if (options.publicUrl().isEmpty()) {
-            announcedUrl = "http://" + PublicAddress.detect() + ":" + s.actualPort() + "/";
+            announcedUrl = tls.httpScheme() + "://" + PublicAddress.detect() + ":" + s.actualPort() + "/";
+            if (tls.enabled()) {
+              log.warn("msfs hands out {} to clients, an address certificates seldom name (clients then refuse it):"
+                  + " set msfs.publicUrl to https://<a name in the certificate>:{}/", announcedUrl,
+                  s.actualPort());
+            }
           } else {
             announcedUrl = options.publicUrl();
             PublicAddress.warnIfLoopback(hostOf(announcedUrl), "msfs.publicUrl");
@@ -103,6 +112,7 @@ public class MsfsVerticle extends VerticleBase {
               s.actualPort(), announcedUrl, options.publicUrl().isEmpty() ? ", answers use the Host header" : "",
               storageDescription, options.maxUploadBytes());
           announce();
+          CertificateReload.watch(vertx, tls, "msfs", sslOptions -> server.updateSSLOptions(sslOptions, true));
           announceTimer = vertx.setPeriodic(ANNOUNCE_INTERVAL_MS, id -> announce());
         });
   }

@@ -156,12 +156,16 @@ final class UploadHandler {
     return ANDROID_PART.equals(upload.name()) && contentType != null && contentType.endsWith("boundary=" + ANDROID_BOUNDARY);
   }
 
-  /** TeamTalk answers "http://" + the Host header; a configured public URL wins (NAT, proxies). */
+  /**
+   * TeamTalk answers "http://" + the Host header ("https://" here when the upload came over TLS); a
+   * configured public URL wins (NAT, proxies).
+   */
   private String baseUrl(HttpServerRequest request) {
     if (!publicUrl.isEmpty()) {
       return publicUrl;
     }
     String host = request.getHeader(HttpHeaders.HOST);
-    return host == null || !VALID_HOST.matcher(host).matches() ? fallbackUrl.get() : "http://" + host + "/";
+    return host == null || !VALID_HOST.matcher(host).matches() ? fallbackUrl.get()
+        : (request.isSSL() ? "https://" : "http://") + host + "/";
   }
 }

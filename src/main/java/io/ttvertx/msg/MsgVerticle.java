@@ -1,10 +1,12 @@
 package io.ttvertx.msg;
 
+import io.ttvertx.CertificateReload;
 import io.ttvertx.bus.Addresses;
 import io.ttvertx.bus.DbClient;
 import io.ttvertx.bus.LocalNode;
 import io.ttvertx.config.MsgOptions;
 import io.ttvertx.config.PublicAddress;
+import io.ttvertx.config.TlsOptions;
 import io.ttvertx.db.MessageCipher;
 import io.ttvertx.proto.IMBaseDefine.KickReasonType;
 import io.ttvertx.proto.IMBaseDefine.LoginCmdID;
@@ -71,6 +73,9 @@ public class MsgVerticle extends VerticleBase {
   private long overloadsSinceLog;
   private long overloadLoggedAt;
   private NetServer server;
+  /** The same protocol over TLS on msg.tlsPort, when the "tls" section is configured; else null. */
+  private NetServer tlsServer;
+  /** The web client and its WebSocket on msg.webPort (HTTPS and WSS with "tls"); null without a web port. */
   private WebEndpoint web;
   private MessageConsumer<Buffer> consumer;
   private MessageConsumer<Object> loadRequestConsumer;
@@ -108,23 +113,29 @@ public class MsgVerticle extends VerticleBase {
     consumer = vertx.eventBus().consumer(address, this::handleBusMessage);
     loadRequestConsumer = vertx.eventBus().consumer(Addresses.MSG_LOAD_REQUEST, message -> publishLoad());
     broadcastConsumer = vertx.eventBus().consumer(Addresses.MSG_BROADCAST, this::handleBroadcast);
-    server = vertx.createNetServer(new NetServerOptions()
-        .setHost(options.host())
-        .setPort(options.port())
-        .setTcpNoDelay(true)
-        .setTcpKeepAlive(true));
+    server = vertx.createNetServer(clientServerOptions(options.port()));
     server.connectHandler(socket -> accept(new TcpTransport(socket)));
+    TlsOptions tls = TlsOptions.fromJson(config().getJsonObject("tls"));
+    if (tls.enabled() && options.tlsPort() > 0) {
+      tlsServer = vertx.createNetServer(tls.applyTo(clientServerOptions(options.tlsPort())));
+      tlsServer.connectHandler(socket -> accept(new TcpTransport(socket)));
+    }
     web = options.webPort() > 0
-        ? new WebEndpoint(vertx, options, config().getString("aesKey", MessageCipher.DEFAULT_KEY),
+        ? new WebEndpoint(vertx, options, tls, config().getString("aesKey", MessageCipher.DEFAULT_KEY),
             socket -> accept(new WebSocketTransport(socket)))
         : null;
     return Future.all(consumer.completion(), loadRequestConsumer.completion(), broadcastConsumer.completion(),
             db.start())
+        .compose(v -> tlsServer == null ? Future.succeededFuture() : tlsServer.listen())
         .compose(v -> server.listen())
         .compose(s -> web == null ? Future.succeededFuture(s) : web.start().map(s))
         .onSuccess(s -> {
-          log.info("msg listening on {}:{} (instance {}, handing out {} / {})", options.host(), s.actualPort(),
-              instanceId.substring(0, 8), priorIp, backupIp);
+          log.info("msg listening on {}:{}{} (instance {}, handing out {} / {})", options.host(), s.actualPort(),
+              tlsServer == null ? "" : " and TLS " + tlsServer.actualPort(), instanceId.substring(0, 8), priorIp,
+              backupIp);
+          if (tlsServer != null) {
+            CertificateReload.watch(vertx, tls, "msg", sslOptions -> tlsServer.updateSSLOptions(sslOptions, true));
+          }
           long sweepMs = Math.max(100, Math.min(5_000, options.loginTimeoutSeconds() * 1000L / 4));
           sweepTimer = vertx.setPeriodic(sweepMs, id -> sweepIdle());
           publishLoad();
@@ -141,8 +152,13 @@ public class MsgVerticle extends VerticleBase {
     }
     vertx.eventBus().publish(Addresses.MSG_LOAD, loadReport().put("gone", true));
     metrics.close();
-    return Future.all(server.close(), web == null ? Future.succeededFuture() : web.stop(), consumer.unregister(),
-        loadRequestConsumer.unregister(), broadcastConsumer.unregister(), db.stop());
+    return Future.all(List.of(server.close(), tlsServer == null ? Future.succeededFuture() : tlsServer.close(),
+        web == null ? Future.succeededFuture() : web.stop(), consumer.unregister(), loadRequestConsumer.unregister(),
+        broadcastConsumer.unregister(), db.stop()));
+  }
+
+  private NetServerOptions clientServerOptions(int port) {
+    return new NetServerOptions().setHost(options.host()).setPort(port).setTcpNoDelay(true).setTcpKeepAlive(true);
   }
 
   /** A new client, over TCP or a WebSocket. */

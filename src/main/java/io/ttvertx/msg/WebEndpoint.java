@@ -1,9 +1,11 @@
 package io.ttvertx.msg;
 
+import io.ttvertx.CertificateReload;
 import io.ttvertx.bus.Addresses;
 import io.ttvertx.bus.LocalNode;
 import io.ttvertx.bus.MsfsDirectory;
 import io.ttvertx.config.MsgOptions;
+import io.ttvertx.config.TlsOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -29,7 +31,7 @@ import java.util.Locale;
  * {@code /webjars/} and the project's .proto files at {@code /proto/}), {@code /web-config.json} telling
  * it where msfs is and which text key to use, and {@code /ws}, the WebSocket on which a browser speaks
  * TeamTalk's PDUs as one more client of this msg instance. A page from another origin than the
- * configured ones is refused the WebSocket (403).
+ * configured ones is refused the WebSocket (403). With the "tls" section it serves HTTPS and WSS.
  */
 final class WebEndpoint {
   private static final Logger log = LoggerFactory.getLogger(WebEndpoint.class);
@@ -37,15 +39,17 @@ final class WebEndpoint {
 
   private final Vertx vertx;
   private final MsgOptions options;
+  private final TlsOptions tls;
   private final String aesKey;
   private final Handler<ServerWebSocket> webSockets;
   private final MsfsDirectory msfsDirectory = new MsfsDirectory();
   private MessageConsumer<JsonObject> msfsAnnouncements;
   private HttpServer server;
 
-  WebEndpoint(Vertx vertx, MsgOptions options, String aesKey, Handler<ServerWebSocket> webSockets) {
+  WebEndpoint(Vertx vertx, MsgOptions options, TlsOptions tls, String aesKey, Handler<ServerWebSocket> webSockets) {
     this.vertx = vertx;
     this.options = options;
+    this.tls = tls;
     this.aesKey = aesKey;
     this.webSockets = webSockets;
   }
@@ -58,19 +62,20 @@ final class WebEndpoint {
     router.get("/proto/*").handler(StaticHandler.create("proto").setCachingEnabled(false));
     router.get("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars"));
     router.get("/*").handler(StaticHandler.create("webclient").setCachingEnabled(false));
-    server = vertx.createHttpServer(new HttpServerOptions()
+    server = vertx.createHttpServer(tls.applyTo(new HttpServerOptions()
             .setHost(options.host())
             .setPort(options.webPort())
             .setMaxWebSocketFrameSize(options.maxFrameLength())
-            .setMaxWebSocketMessageSize(options.maxFrameLength()))
+            .setMaxWebSocketMessageSize(options.maxFrameLength())))
         .requestHandler(router)
         .webSocketHandshakeHandler(this::handleHandshake)
         .webSocketHandler(webSockets);
     return msfsAnnouncements.completion()
         .compose(v -> server.listen())
         .onSuccess(s -> {
-          log.info("web client and WebSocket on {}:{} (origins {})", options.host(), s.actualPort(),
-              options.webOrigins().isEmpty() ? "same as the page's" : options.webOrigins());
+          log.info("web client and WebSocket on {}://{}:{} (origins {})", tls.httpScheme(), options.host(),
+              s.actualPort(), options.webOrigins().isEmpty() ? "same as the page's" : options.webOrigins());
+          CertificateReload.watch(vertx, tls, "web", sslOptions -> server.updateSSLOptions(sslOptions, true));
           vertx.eventBus().publish(Addresses.MSFS_ANNOUNCE_REQUEST, null);
         })
         .mapEmpty();
