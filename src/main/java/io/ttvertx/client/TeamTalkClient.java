@@ -14,6 +14,7 @@ import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.streams.ReadStream;
@@ -148,7 +149,13 @@ public final class TeamTalkClient {
    * {@code origin} is sent as the page's Origin (null: none, as a non-browser client).
    */
   public static Future<TeamTalkClient> connectWebSocket(Vertx vertx, String host, int port, String origin) {
-    WebSocketClient client = vertx.createWebSocketClient();
+    return connectWebSocket(vertx, new WebSocketClientOptions(), host, port, origin);
+  }
+
+  /** As {@link #connectWebSocket(Vertx, String, int, String)}, with {@code clientOptions} (WSS with setSsl). */
+  public static Future<TeamTalkClient> connectWebSocket(Vertx vertx, WebSocketClientOptions clientOptions, String host,
+                                                        int port, String origin) {
+    WebSocketClient client = vertx.createWebSocketClient(clientOptions);
     WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(host).setPort(port).setURI("/ws")
         .setAllowOriginHeader(origin != null);
     if (origin != null) {

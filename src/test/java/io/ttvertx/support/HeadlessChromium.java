@@ -31,8 +31,8 @@ public final class HeadlessChromium {
             + "): apt-get install -y chromium chromium-driver");
   }
 
-  /** A fresh browser with its own profile directory; the caller quits it. */
-  public static ChromeDriver start() {
+  /** A fresh browser with its own profile directory, with {@code extraArguments}; the caller quits it. */
+  public static ChromeDriver start(String... extraArguments) {
     assumeInstalled();
     try {
       Path profile = Files.createTempDirectory("tt-chromium");
@@ -41,6 +41,7 @@ public final class HeadlessChromium {
       options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
           "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
           "--window-size=1100,720", "--user-data-dir=" + profile);
+      options.addArguments(extraArguments);
       System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
       ChromeDriverService service = new ChromeDriverService.Builder()
           .usingDriverExecutable(new File(CHROMEDRIVER.toString()))
