@@ -12,6 +12,7 @@ import io.ttvertx.support.ServerTestBase;
 import io.ttvertx.support.TestCertificate;
 import io.ttvertx.support.TestServer;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
@@ -165,6 +166,26 @@ class TlsPortsTest extends ServerTestBase {
     IMMessage.IMMsgData toAlice = receiveMessage(alice);
     assertThat(toAlice.getFromUserId()).isEqualTo(bob.userId());
     assertThat(text(toAlice.getMsgData())).isEqualTo("over plain TCP");
+  }
+
+  @Test
+  void theWebPortServesTheWebClientOverHttpsAndItsWebSocketOverWss() {
+    HttpResponse<Buffer> page = await(https().get(server.webPort, "127.0.0.1", "/").send());
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.bodyAsString()).contains("tt-protocol.js");
+    TeamTalkClient browser = await(TeamTalkClient.connectWebSocket(vertx, new WebSocketClientOptions().setSsl(true)
+        .setVerifyHost(true).setTrustOptions(certificate.trust()), "127.0.0.1", server.webPort,
+        "https://127.0.0.1:" + server.webPort));
+    tlsClients.add(browser);
+    IMLogin.IMLoginRes login = await(browser.login("carol", PASSWORD, ClientType.CLIENT_TYPE_WINDOWS));
+    assertThat(login.getResultCode()).isEqualTo(IMBaseDefine.ResultType.REFUSE_REASON_NONE);
+    Session carol = new Session(browser, login.getUserInfo().getUserId(), login);
+    Session dave = loginPc("dave");
+    sendText(dave, carol.userId(), "over WSS");
+    assertThat(text(receiveMessage(carol).getMsgData())).isEqualTo("over WSS");
+
+    assertThat(awaitFailure(plainHttp().get(server.webPort, "127.0.0.1", "/").send())).isNotNull();
+    assertThat(awaitFailure(TeamTalkClient.connectWebSocket(vertx, "127.0.0.1", server.webPort, null))).isNotNull();
   }
 
   @Test

@@ -12,7 +12,12 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.net.NetSocket;
+import io.vertx.core.streams.ReadStream;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -24,35 +29,83 @@ import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The client side of the TeamTalk protocol, as TeamTalk's apps speak it: requests carry a seq that
  * the response echoes; frames the server sends unprompted carry seq 0 and are queued until taken
  * with {@link #nextPush(int)}. Used by the tests and the load generator. Its methods may be called
  * from any thread (tests call it from their own), so its small state is guarded by the instance lock.
+ * It speaks over TCP, as the native apps do, or over the msg role's WebSocket, one PDU per binary
+ * message, as the web client does.
  */
 public final class TeamTalkClient {
-  private final NetSocket socket;
+  /** The link's operations this client uses: a NetSocket's or a WebSocket's. */
+  private interface Link {
+    Future<Void> write(Buffer bytes);
+
+    void pause();
+
+    Future<Void> close();
+  }
+
+  private final Link link;
+  private final WebSocket webSocket;
   private final Map<Integer, Promise<Pdu>> pending = new HashMap<>();
   private final ArrayDeque<Pdu> pushes = new ArrayDeque<>();
   private final List<PushWaiter> pushWaiters = new ArrayList<>();
   private final Promise<Void> closed = Promise.promise();
   private Handler<Pdu> pushHandler;
   private int nextSeq = 1;
-  /** Referenced so that Vert.x does not close the NetClient (and its socket) when it is garbage-collected. */
+  /** Referenced so that Vert.x does not close the NetClient or WebSocketClient (and its socket) when collected. */
   @SuppressWarnings("unused")
-  private NetClient ownNetClient;
+  private Object ownClient;
 
   private record PushWaiter(int commandId, Promise<Pdu> promise) {
   }
 
   private TeamTalkClient(NetSocket socket, int maxFrameLength) {
-    this.socket = socket;
+    this.link = linkOf(socket, socket::write, socket::close);
+    this.webSocket = null;
     PduParser parser = new PduParser(maxFrameLength)
         .pduHandler(this::handlePdu)
         .errorHandler(reason -> socket.close());
     socket.handler(parser);
     socket.closeHandler(v -> handleClosed());
+  }
+
+  private TeamTalkClient(WebSocket webSocket) {
+    this.link = linkOf(webSocket, webSocket::writeBinaryMessage, webSocket::close);
+    this.webSocket = webSocket;
+    webSocket.binaryMessageHandler(message -> {
+      if (message.length() >= Pdu.HEADER_LENGTH && message.getUnsignedInt(0) == message.length()) {
+        handlePdu(Pdu.decode(message));
+      } else {
+        webSocket.close();
+      }
+    });
+    webSocket.closeHandler(v -> handleClosed());
+  }
+
+  private static Link linkOf(ReadStream<?> stream, Function<Buffer, Future<Void>> write,
+                             Supplier<Future<Void>> close) {
+    return new Link() {
+      @Override
+      public Future<Void> write(Buffer bytes) {
+        return write.apply(bytes);
+      }
+
+      @Override
+      public void pause() {
+        stream.pause();
+      }
+
+      @Override
+      public Future<Void> close() {
+        return close.get();
+      }
+    };
   }
 
   private synchronized void handleClosed() {
@@ -79,7 +132,7 @@ public final class TeamTalkClient {
     NetClient netClient = vertx.createNetClient(options);
     return connect(netClient, host, port).andThen(ar -> {
       if (ar.succeeded()) {
-        ar.result().ownNetClient = netClient;
+        ar.result().ownClient = netClient;
         ar.result().closed().onComplete(v -> netClient.close());
       } else {
         netClient.close();
@@ -89,6 +142,38 @@ public final class TeamTalkClient {
 
   public static Future<TeamTalkClient> connect(NetClient netClient, String host, int port) {
     return netClient.connect(port, host).map(socket -> new TeamTalkClient(socket, 16 * 1024 * 1024));
+  }
+
+  /**
+   * Connects to the msg role's WebSocket ({@code ws://host:port/ws}) with a WebSocketClient of its own;
+   * {@code origin} is sent as the page's Origin (null: none, as a non-browser client).
+   */
+  public static Future<TeamTalkClient> connectWebSocket(Vertx vertx, String host, int port, String origin) {
+    return connectWebSocket(vertx, new WebSocketClientOptions(), host, port, origin);
+  }
+
+  /** As {@link #connectWebSocket(Vertx, String, int, String)}, with {@code clientOptions} (WSS with setSsl). */
+  public static Future<TeamTalkClient> connectWebSocket(Vertx vertx, WebSocketClientOptions clientOptions, String host,
+                                                        int port, String origin) {
+    WebSocketClient client = vertx.createWebSocketClient(clientOptions);
+    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(host).setPort(port).setURI("/ws")
+        .setAllowOriginHeader(origin != null);
+    if (origin != null) {
+      options.addHeader("origin", origin);
+    }
+    return client.connect(options).map(TeamTalkClient::new).andThen(ar -> {
+      if (ar.succeeded()) {
+        ar.result().ownClient = client;
+        ar.result().closed().onComplete(v -> client.close());
+      } else {
+        client.close();
+      }
+    });
+  }
+
+  /** The reason in the server's WebSocket close frame; null over TCP or before the close. */
+  public String closeReason() {
+    return webSocket == null ? null : webSocket.closeReason();
   }
 
   /** The lowercase hex md5 of the typed password: what TeamTalk clients send as the password. */
@@ -119,19 +204,20 @@ public final class TeamTalkClient {
     int seq = takeSeq();
     Promise<Pdu> promise = Promise.promise();
     pending.put(seq, promise);
-    socket.write(Pdu.encode(serviceId, commandId, seq, body)).onFailure(promise::tryFail);
+    link.write(Pdu.encode(serviceId, commandId, seq, body)).onFailure(promise::tryFail);
     return promise.future();
   }
 
   /** Sends a frame that gets no response (read ack, delivery ack); returns the seq it used. */
   public synchronized int send(int serviceId, int commandId, MessageLite body) {
     int seq = takeSeq();
-    socket.write(Pdu.encode(serviceId, commandId, seq, body));
+    link.write(Pdu.encode(serviceId, commandId, seq, body));
     return seq;
   }
 
+  /** Writes {@code bytes} as they are: on TCP into the stream, on a WebSocket as one binary message. */
   public Future<Void> sendRaw(Buffer bytes) {
-    return socket.write(bytes);
+    return link.write(bytes);
   }
 
   /** The next frame the server sent unprompted with {@code commandId}, already received or yet to come. */
@@ -167,7 +253,7 @@ public final class TeamTalkClient {
 
   /** Stops reading what the server sends, like a client that hangs (what is sent piles up on the way). */
   public void pauseReading() {
-    socket.pause();
+    link.pause();
   }
 
   public Future<Void> closed() {
@@ -179,7 +265,7 @@ public final class TeamTalkClient {
   }
 
   public Future<Void> close() {
-    return socket.close();
+    return link.close();
   }
 
   private synchronized void handlePdu(Pdu pdu) {

@@ -1,7 +1,9 @@
 package io.ttvertx.config;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.util.List;
 import java.util.Map;
 
 /** The "msfs" section: the HTTP server that stores and serves pictures (TeamTalk's msfs). */
@@ -18,6 +20,7 @@ public final class MsfsOptions {
   private String host = "0.0.0.0";
   private int port = DEFAULT_PORT;
   private String publicUrl = "";
+  private List<String> corsOrigins = List.of("*");
   private int maxUploadBytes = DEFAULT_MAX_UPLOAD_BYTES;
   private int maxThumbnailSide = DEFAULT_MAX_THUMBNAIL_SIDE;
 
@@ -31,6 +34,10 @@ public final class MsfsOptions {
     o.host = msfs.string("host", "TT_MSFS_HOST", "0.0.0.0");
     o.port = msfs.port("port", "TT_MSFS_PORT", DEFAULT_PORT);
     o.publicUrl = normalizePublicUrl(msfs.string("publicUrl", "TT_MSFS_PUBLIC_URL", "").trim());
+    if (root != null && root.getJsonObject("msfs", new JsonObject()).containsKey("corsOrigins")
+        || env.containsKey("TT_MSFS_CORS_ORIGINS")) {
+      o.corsOrigins = msfs.list("corsOrigins", "TT_MSFS_CORS_ORIGINS");
+    }
     o.maxUploadBytes = msfs.positive("maxUploadBytes", "TT_MSFS_MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES);
     o.maxThumbnailSide = msfs.positive("maxThumbnailSide", "TT_MSFS_MAX_THUMBNAIL_SIDE", DEFAULT_MAX_THUMBNAIL_SIDE);
     if (o.maxThumbnailSide > LARGEST_THUMBNAIL_SIDE) {
@@ -53,7 +60,8 @@ public final class MsfsOptions {
 
   public JsonObject toJson() {
     return new JsonObject().put("instances", instances).put("host", host).put("port", port)
-        .put("publicUrl", publicUrl).put("maxUploadBytes", maxUploadBytes).put("maxThumbnailSide", maxThumbnailSide);
+        .put("publicUrl", publicUrl).put("maxUploadBytes", maxUploadBytes).put("maxThumbnailSide", maxThumbnailSide)
+        .put("corsOrigins", new JsonArray(corsOrigins));
   }
 
   public static MsfsOptions fromJson(JsonObject section) {
@@ -65,6 +73,8 @@ public final class MsfsOptions {
   public int port() { return port; }
   /** The URL clients reach this msfs on, ending with '/'; empty: the Host header (answers) or the host's address. */
   public String publicUrl() { return publicUrl; }
+  /** Origins whose pages (the web client's) may read msfs's answers: "*" for any, empty for none. */
+  public List<String> corsOrigins() { return corsOrigins; }
   /** The largest request body accepted; bigger uploads are refused with TeamTalk's error code 1. */
   public int maxUploadBytes() { return maxUploadBytes; }
   /** The largest width or height a thumbnail may be asked for. */

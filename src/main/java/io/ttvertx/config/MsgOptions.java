@@ -1,10 +1,15 @@
 package io.ttvertx.config;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.util.List;
 import java.util.Map;
 
-/** The "msg" section: the client-facing TCP server. */
+/**
+ * The "msg" section: the client-facing TCP server, and the web port where browsers get the web client
+ * and speak the same PDUs over a WebSocket.
+ */
 public final class MsgOptions {
   public static final int DEFAULT_PORT = 8000;
   /** The same protocol over TLS, opened only when the "tls" section is configured; 0 turns it off. */
@@ -19,6 +24,8 @@ public final class MsgOptions {
   public static final int DEFAULT_LOAD_REPORT_SECONDS = 5;
   public static final int DEFAULT_MSG_LIST_LIMIT = 100;
   public static final int DEFAULT_BUS_TIMEOUT_MS = 15_000;
+  /** The web port conf.json and the built-in defaults set; a "msg" section without webPort serves no web port. */
+  public static final int DEFAULT_WEB_PORT = 8900;
 
   private int instances = 2;
   private String host = "0.0.0.0";
@@ -34,6 +41,8 @@ public final class MsgOptions {
   private int loadReportSeconds = DEFAULT_LOAD_REPORT_SECONDS;
   private int msgListLimit = DEFAULT_MSG_LIST_LIMIT;
   private int busTimeoutMs = DEFAULT_BUS_TIMEOUT_MS;
+  private int webPort;
+  private List<String> webOrigins = List.of();
   private LimitOptions limits = new LimitOptions();
 
   public MsgOptions() {
@@ -59,6 +68,8 @@ public final class MsgOptions {
     o.loadReportSeconds = msg.positive("loadReportSeconds", null, DEFAULT_LOAD_REPORT_SECONDS);
     o.msgListLimit = msg.positive("msgListLimit", null, DEFAULT_MSG_LIST_LIMIT);
     o.busTimeoutMs = msg.positive("busTimeoutMs", null, DEFAULT_BUS_TIMEOUT_MS);
+    o.webPort = msg.port("webPort", "TT_MSG_WEB_PORT", 0);
+    o.webOrigins = msg.list("webOrigins", "TT_MSG_WEB_ORIGINS");
     o.limits = LimitOptions.read(root == null ? null : root.getJsonObject("msg"), env);
     return o;
   }
@@ -69,7 +80,8 @@ public final class MsgOptions {
         .put("maxFrameLength", maxFrameLength).put("loginTimeoutSeconds", loginTimeoutSeconds)
         .put("pcIdleTimeoutSeconds", pcIdleTimeoutSeconds).put("mobileIdleTimeoutSeconds", mobileIdleTimeoutSeconds)
         .put("loadReportSeconds", loadReportSeconds).put("msgListLimit", msgListLimit)
-        .put("busTimeoutMs", busTimeoutMs).put("limits", limits.toJson());
+        .put("busTimeoutMs", busTimeoutMs).put("webPort", webPort).put("webOrigins", new JsonArray(webOrigins))
+        .put("limits", limits.toJson());
   }
 
   public static MsgOptions fromJson(JsonObject section) {
@@ -91,6 +103,10 @@ public final class MsgOptions {
   public int loadReportSeconds() { return loadReportSeconds; }
   public int msgListLimit() { return msgListLimit; }
   public int busTimeoutMs() { return busTimeoutMs; }
+  /** The HTTP port of the web client and its WebSocket {@code /ws}; 0 for none. */
+  public int webPort() { return webPort; }
+  /** Origins whose pages may open the WebSocket: empty for the web port's own origin only, "*" for any. */
+  public List<String> webOrigins() { return webOrigins; }
   public LimitOptions limits() { return limits; }
 
 }

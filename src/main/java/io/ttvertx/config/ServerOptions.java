@@ -71,7 +71,7 @@ public final class ServerOptions {
   public static JsonObject defaultConfig() {
     return new JsonObject()
         .put("login", new JsonObject())
-        .put("msg", new JsonObject())
+        .put("msg", new JsonObject().put("webPort", MsgOptions.DEFAULT_WEB_PORT))
         .put("route", new JsonObject())
         .put("db", new JsonObject())
         .put("store", new JsonObject())
@@ -121,9 +121,12 @@ public final class ServerOptions {
     return login.toJson().put("tls", tls.toJson());
   }
 
-  /** The configuration the msg verticle is deployed with: its section and the TLS of its TLS port. */
+  /**
+   * The configuration the msg verticle is deployed with: its section, the TLS of its TLS port and web
+   * port, and the AES key the web client encrypts text with.
+   */
   public JsonObject msgConfig() {
-    return msg.toJson().put("tls", tls.toJson());
+    return msg.toJson().put("tls", tls.toJson()).put("aesKey", aesKey);
   }
 
   /** The configuration the route verticle is deployed with: its conf.json section. */

@@ -3,6 +3,7 @@ package io.ttvertx.login;
 import io.ttvertx.CertificateReload;
 import io.ttvertx.bus.Addresses;
 import io.ttvertx.bus.ClusterMembership;
+import io.ttvertx.bus.MsfsDirectory;
 import io.ttvertx.bus.LocalNode;
 import io.ttvertx.config.LoginOptions;
 import io.ttvertx.config.TlsOptions;

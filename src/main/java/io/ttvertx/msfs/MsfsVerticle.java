@@ -19,9 +19,11 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.CorsHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -74,6 +76,14 @@ public class MsfsVerticle extends VerticleBase {
         () -> announcedUrl);
 
     Router router = Router.router(vertx);
+    if (!options.corsOrigins().isEmpty()) {
+      // the web client uploads from the msg role's web port, another origin than msfs's
+      CorsHandler cors = CorsHandler.create().allowedMethods(Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST));
+      if (!options.corsOrigins().contains("*")) {
+        cors.addOrigins(options.corsOrigins());
+      }
+      router.route().handler(cors);
+    }
     router.post().handler(uploads::checkHeaders);
     router.post().handler(uploads.bodyHandler()).handler(uploads::handleUpload).failureHandler(uploads::handleFailure);
     router.route().method(HttpMethod.GET).method(HttpMethod.HEAD).handler(ctx -> handleDownload(ctx.request()));

@@ -5,21 +5,19 @@ import com.google.protobuf.MessageLite;
 import io.ttvertx.config.LimitOptions;
 import io.ttvertx.protocol.ClientTypes;
 import io.ttvertx.protocol.Pdu;
-import io.ttvertx.protocol.PduParser;
 import io.ttvertx.proto.IMBaseDefine.OtherCmdID;
 import io.ttvertx.proto.IMBaseDefine.MessageCmdID;
 import io.ttvertx.proto.IMBaseDefine.ServiceID;
 import io.ttvertx.proto.IMBaseDefine.SwitchServiceCmdID;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.net.NetSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One client socket: owns its framing, login state, user, client type and activity time, and closes
- * exactly once, telling route and the verticle. Until login succeeds only login and heartbeat frames
- * are accepted; anything else closes the connection.
+ * One client link (TCP or WebSocket, through {@link MsgTransport}): owns its login state, user, client
+ * type and activity time, and closes exactly once, telling route and the verticle. Until login
+ * succeeds only login and heartbeat frames are accepted; anything else closes the connection.
  */
 final class MsgConnection {
   private static final Logger log = LoggerFactory.getLogger(MsgConnection.class);
@@ -36,11 +34,10 @@ final class MsgConnection {
   enum State { AWAITING_LOGIN, LOGGING_IN, ONLINE, CLOSED }
 
   private final long id;
-  private final NetSocket socket;
+  private final MsgTransport socket;
   private final MsgVerticle server;
   private final String remote;
   private final String remoteHost;
-  private PduParser parser;
   private final long connectedAt;
   private State state = State.AWAITING_LOGIN;
   private int userId;
@@ -63,12 +60,12 @@ final class MsgConnection {
   private Future<Void> changes = Future.succeededFuture();
   private Future<Void> nonMessageChanges = Future.succeededFuture();
 
-  MsgConnection(long id, NetSocket socket, MsgVerticle server) {
+  MsgConnection(long id, MsgTransport socket, MsgVerticle server) {
     this.id = id;
     this.socket = socket;
     this.server = server;
-    this.remote = String.valueOf(socket.remoteAddress());
-    this.remoteHost = socket.remoteAddress() == null ? remote : socket.remoteAddress().hostAddress();
+    this.remote = socket.remoteAddress();
+    this.remoteHost = socket.remoteHost();
     this.connectedAt = System.currentTimeMillis();
     this.lastReceivedAt = connectedAt;
     LimitOptions limits = server.options().limits();
@@ -78,12 +75,7 @@ final class MsgConnection {
   }
 
   void start(int maxFrameLength) {
-    parser = new PduParser(maxFrameLength)
-        .pduHandler(this::handlePdu)
-        .errorHandler(reason -> close("malformed frame: " + reason));
-    socket.handler(parser);
-    socket.closeHandler(v -> close("closed by peer"));
-    socket.exceptionHandler(e -> close("socket error: " + e.getMessage()));
+    socket.start(maxFrameLength, this::handlePdu, this::close);
   }
 
   private void handlePdu(Pdu pdu) {
@@ -231,12 +223,9 @@ final class MsgConnection {
     if (pause && !readingPaused) {
       readingPaused = true;
       socket.pause();
-      parser.pause();
     } else if (!pause && readingPaused) {
       readingPaused = false;
       socket.resume();
-      // last: the frames it kept are handled now, and one of them may pause reading again
-      parser.resume();
     }
   }
 
@@ -291,7 +280,7 @@ final class MsgConnection {
       server.vertx().cancelTimer(slowDownTimer);
     }
     flush();
-    socket.close();
+    socket.close(reason);
   }
 
   /** Closes the connection when it has been silent too long; returns true when it did. */

@@ -7,6 +7,7 @@ import io.ttvertx.bus.LocalNode;
 import io.ttvertx.config.MsgOptions;
 import io.ttvertx.config.PublicAddress;
 import io.ttvertx.config.TlsOptions;
+import io.ttvertx.db.MessageCipher;
 import io.ttvertx.proto.IMBaseDefine.KickReasonType;
 import io.ttvertx.proto.IMBaseDefine.LoginCmdID;
 import io.ttvertx.proto.IMBaseDefine.ServiceID;
@@ -23,7 +24,6 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
-import io.vertx.core.net.NetSocket;
 import io.ttvertx.ThrottledLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,8 +36,9 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * The client-facing TCP server. Each instance owns the connections its acceptor hands it (all
- * instances share the port) and a private event-bus address on which route delivers frames and kicks
+ * The client-facing TCP server, and the web port where browsers connect over a WebSocket
+ * ({@link WebEndpoint}). Each instance owns the connections its acceptors hand it (all instances share
+ * the ports) and a private event-bus address on which route delivers frames and kicks
  * for them. It publishes its load for the login server.
  */
 public class MsgVerticle extends VerticleBase {
@@ -74,6 +75,8 @@ public class MsgVerticle extends VerticleBase {
   private NetServer server;
   /** The same protocol over TLS on msg.tlsPort, when the "tls" section is configured; else null. */
   private NetServer tlsServer;
+  /** The web client and its WebSocket on msg.webPort (HTTPS and WSS with "tls"); null without a web port. */
+  private WebEndpoint web;
   private MessageConsumer<Buffer> consumer;
   private MessageConsumer<Object> loadRequestConsumer;
   private MessageConsumer<Buffer> broadcastConsumer;
@@ -111,16 +114,21 @@ public class MsgVerticle extends VerticleBase {
     loadRequestConsumer = vertx.eventBus().consumer(Addresses.MSG_LOAD_REQUEST, message -> publishLoad());
     broadcastConsumer = vertx.eventBus().consumer(Addresses.MSG_BROADCAST, this::handleBroadcast);
     server = vertx.createNetServer(clientServerOptions(options.port()));
-    server.connectHandler(this::handleConnect);
+    server.connectHandler(socket -> accept(new TcpTransport(socket)));
     TlsOptions tls = TlsOptions.fromJson(config().getJsonObject("tls"));
     if (tls.enabled() && options.tlsPort() > 0) {
       tlsServer = vertx.createNetServer(tls.applyTo(clientServerOptions(options.tlsPort())));
-      tlsServer.connectHandler(this::handleConnect);
+      tlsServer.connectHandler(socket -> accept(new TcpTransport(socket)));
     }
+    web = options.webPort() > 0
+        ? new WebEndpoint(vertx, options, tls, config().getString("aesKey", MessageCipher.DEFAULT_KEY),
+            socket -> accept(new WebSocketTransport(socket)))
+        : null;
     return Future.all(consumer.completion(), loadRequestConsumer.completion(), broadcastConsumer.completion(),
             db.start())
         .compose(v -> tlsServer == null ? Future.succeededFuture() : tlsServer.listen())
         .compose(v -> server.listen())
+        .compose(s -> web == null ? Future.succeededFuture(s) : web.start().map(s))
         .onSuccess(s -> {
           log.info("msg listening on {}:{}{} (instance {}, handing out {} / {})", options.host(), s.actualPort(),
               tlsServer == null ? "" : " and TLS " + tlsServer.actualPort(), instanceId.substring(0, 8), priorIp,
@@ -144,19 +152,21 @@ public class MsgVerticle extends VerticleBase {
     }
     vertx.eventBus().publish(Addresses.MSG_LOAD, loadReport().put("gone", true));
     metrics.close();
-    return Future.all(server.close(), tlsServer == null ? Future.succeededFuture() : tlsServer.close(),
-        consumer.unregister(), loadRequestConsumer.unregister(), broadcastConsumer.unregister(), db.stop());
+    return Future.all(List.of(server.close(), tlsServer == null ? Future.succeededFuture() : tlsServer.close(),
+        web == null ? Future.succeededFuture() : web.stop(), consumer.unregister(), loadRequestConsumer.unregister(),
+        broadcastConsumer.unregister(), db.stop()));
   }
 
   private NetServerOptions clientServerOptions(int port) {
     return new NetServerOptions().setHost(options.host()).setPort(port).setTcpNoDelay(true).setTcpKeepAlive(true);
   }
 
-  private void handleConnect(NetSocket socket) {
+  /** A new client, over TCP or a WebSocket. */
+  private void accept(MsgTransport socket) {
     if (connections.size() >= maxConnections) {
       log.warn("refusing connection from {}: {} connections, the most this instance takes", socket.remoteAddress(),
           connections.size());
-      socket.close();
+      socket.close("server full");
       return;
     }
     MsgConnection connection = new MsgConnection(nextConnectionId++, socket, this);

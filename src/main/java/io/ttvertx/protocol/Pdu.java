@@ -24,6 +24,13 @@ public record Pdu(int version, int flag, int serviceId, int commandId, int seq, 
     return parser.parseFrom(body.getBytes());
   }
 
+  /** The PDU that {@code frame} holds whole (its header's length already checked against the frame's). */
+  public static Pdu decode(Buffer frame) {
+    return new Pdu(frame.getUnsignedShort(4), frame.getUnsignedShort(6), frame.getUnsignedShort(8),
+        frame.getUnsignedShort(10), frame.getUnsignedShort(12), frame.getUnsignedShort(14),
+        frame.slice(HEADER_LENGTH, frame.length()));
+  }
+
   /** This frame encoded again, header and body. */
   public Buffer encode() {
     Buffer out = Buffer.buffer(HEADER_LENGTH + body.length());

@@ -79,7 +79,7 @@ public class BadClientTest extends ServerTestBase {
     assertThat(unreadCount(back, sender.userId())).isEqualTo(7_000);
   }
 
-  private static int unreadCount(Session session, int fromUserId) {
+  static int unreadCount(Session session, int fromUserId) {
     return ask(session.client(), ServiceID.SID_MSG_VALUE, IMBaseDefine.MessageCmdID.CID_MSG_UNREAD_CNT_REQUEST_VALUE,
         IMMessage.IMUnreadMsgCntReq.newBuilder().setUserId(0).build(),
         IMBaseDefine.MessageCmdID.CID_MSG_UNREAD_CNT_RESPONSE_VALUE, IMMessage.IMUnreadMsgCntRsp.parser())
@@ -87,7 +87,7 @@ public class BadClientTest extends ServerTestBase {
         .mapToInt(IMBaseDefine.UnreadInfo::getUnreadCnt).sum();
   }
 
-  private static IMBaseDefine.UserStatType status(Session asking, int userId) {
+  static IMBaseDefine.UserStatType status(Session asking, int userId) {
     IMBuddy.IMUsersStatRsp statuses = ask(asking.client(), ServiceID.SID_BUDDY_LIST_VALUE,
         IMBaseDefine.BuddyListCmdID.CID_BUDDY_LIST_USERS_STATUS_REQUEST_VALUE,
         IMBuddy.IMUsersStatReq.newBuilder().setUserId(0).addUserIdList(userId).build(),

@@ -29,6 +29,8 @@ public final class TestServer {
   public final int msgPort;
   /** The file server's client port (0 when the configuration has no file server). */
   public final int filePort;
+  /** The msg role's web port: the web client and its WebSocket (0 when not configured). */
+  public final int webPort;
   public final JsonObject config;
   private final ServerDeployer deployer;
 
@@ -38,6 +40,7 @@ public final class TestServer {
     this.loginPort = config.getJsonObject("login", new JsonObject()).getInteger("port", 0);
     this.msgPort = config.getJsonObject("msg").getInteger("port");
     this.filePort = config.getJsonObject("file", new JsonObject()).getInteger("port", 0);
+    this.webPort = config.getJsonObject("msg").getInteger("webPort", 0);
   }
 
   /** The default test configuration: every role, free ports, a fresh embedded store and file storage. */
@@ -47,7 +50,7 @@ public final class TestServer {
       return new JsonObject()
           .put("login", new JsonObject().put("host", "127.0.0.1").put("port", freePort()))
           .put("msg", new JsonObject().put("host", "127.0.0.1").put("port", freePort()).put("instances", 2)
-              .put("priorIp", "127.0.0.1").put("loadReportSeconds", 1))
+              .put("priorIp", "127.0.0.1").put("loadReportSeconds", 1).put("webPort", freePort()))
           .put("route", new JsonObject())
           .put("db", new JsonObject())
           .put("file", new JsonObject().put("host", "127.0.0.1").put("port", freePort()).put("priorIp", "127.0.0.1"))

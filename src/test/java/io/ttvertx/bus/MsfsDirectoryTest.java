@@ -1,4 +1,4 @@
-package io.ttvertx.login;
+package io.ttvertx.bus;
 
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.ttvertx.login;
+package io.ttvertx.bus;
 
 import io.vertx.core.json.JsonObject;
 
@@ -7,17 +7,17 @@ import java.util.Iterator;
 import java.util.Map;
 
 /**
- * The msfs instances the login server knows of, from their announcements: the URL handed to clients
- * as msfsPrior / msfsBackup when none is configured. An msfs of the login server's own node is
- * preferred; an announcement not renewed within three of its intervals is forgotten.
+ * The msfs instances a node knows of, from their announcements: the URL the login server hands to
+ * clients as msfsPrior / msfsBackup when none is configured, and the web client's upload URL. An msfs
+ * of the asking node is preferred; an announcement not renewed within three of its intervals is forgotten.
  */
-final class MsfsDirectory {
+public final class MsfsDirectory {
   private record Announcement(String node, String url, long expiresAt) {
   }
 
   private final Map<String, Announcement> byInstance = new HashMap<>();
 
-  void announce(JsonObject announcement, long now) {
+  public void announce(JsonObject announcement, long now) {
     String instance = announcement.getString("instance");
     if (instance == null) {
       return;
@@ -31,7 +31,7 @@ final class MsfsDirectory {
   }
 
   /** The URL of an msfs of {@code node} if one is known, else of any (the smallest URL, so answers are stable); "" for none. */
-  String url(String node, long now) {
+  public String url(String node, long now) {
     String local = null;
     String any = null;
     for (Iterator<Announcement> it = byInstance.values().iterator(); it.hasNext(); ) {
