@@ -4,6 +4,7 @@
 #   bench/run.sh chat embedded|mysql [USERS [generator options...]]
 #   bench/run.sh group embedded|mysql [USERS [generator options...]]
 #   bench/run.sh idle embedded|mysql [USERS [generator options...]]
+# With generator options --transport ws --port 8900 the clients speak over the web port's WebSocket.
 # NODES=3 runs three clustered server processes (msg ports 8000-8002, the generator spreads users
 # over them; in idle mode one generator per node holds USERS users there). Work files go to bench/work/ (ignored by git). MySQL runs use database ttbench and
 # Redis database 5.
@@ -53,7 +54,7 @@ for i in $(seq 0 $((nodes - 1))); do
     extra+=(TT_FILE_PORT=$((8600 + i)))
   fi
   # each node's msfs on its own port (8700, 8701, ...)
-  extra+=(TT_MSFS_PORT=$((8700 + i)))
+  extra+=(TT_MSFS_PORT=$((8700 + i)) TT_MSG_WEB_PORT=$((8900 + i)))
   env ${extra[@]+"${extra[@]}"} TT_MSG_PORT=$((8000 + i)) \
     java -Xmx2g -XX:MaxGCPauseMillis=10 ${SERVER_OPTS:-} -jar "$jar" > server$i.log 2>&1 &
   servers+=($!); ports+=($((8000 + i)))

@@ -89,7 +89,10 @@ public final class LoadGenerator {
         throw new IllegalStateException("login server answered " + answer.encode());
       }
       host = answer.getString("priorIP");
-      port = Integer.parseInt(answer.getString("port"));
+      if (!options.transport.equals("ws")) {
+        // the login server names the TCP port; a WebSocket run keeps --port (the web port)
+        port = Integer.parseInt(answer.getString("port"));
+      }
     }
     int workerCount = Math.max(1, options.eventLoops);
     List<List<Integer>> slices = new ArrayList<>();

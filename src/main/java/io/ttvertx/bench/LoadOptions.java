@@ -11,6 +11,8 @@ final class LoadOptions {
                                 (created by their first member, as a client does) whose first members
                                 post to them; idle: log in and hold (default chat)
         --host H --port P       msg server (default 127.0.0.1 8000)
+        --transport tcp|ws      TeamTalk's TCP framing, or the web client's WebSocket (ws://host:port/ws,
+                                one PDU per binary message; --port is then msg.webPort) (default tcp)
         --login-url URL         ask this login server (GET /msg_server) for the msg server instead
         --ports P1,P2,...       spread users over several msg servers on --host (user i on P[i % n]),
                                 e.g. the nodes of a cluster
@@ -37,6 +39,7 @@ final class LoadOptions {
   String mode = "chat";
   String host = "127.0.0.1";
   int port = 8000;
+  String transport = "tcp";
   String loginUrl;
   List<Integer> ports = List.of();
   int users = 1000;
@@ -73,6 +76,7 @@ final class LoadOptions {
         case "--mode" -> o.mode = value;
         case "--host" -> o.host = value;
         case "--port" -> o.port = Integer.parseInt(value);
+        case "--transport" -> o.transport = value;
         case "--login-url" -> o.loginUrl = value;
         case "--ports" -> o.ports = java.util.Arrays.stream(value.split(",")).map(String::trim)
             .map(Integer::parseInt).toList();
@@ -96,6 +100,9 @@ final class LoadOptions {
         case "--write-csv" -> o.writeCsv = value;
         default -> throw new IllegalArgumentException("unknown option " + flag);
       }
+    }
+    if (!List.of("tcp", "ws").contains(o.transport)) {
+      throw new IllegalArgumentException("--transport must be tcp or ws");
     }
     if (!List.of("chat", "group", "idle").contains(o.mode)) {
       throw new IllegalArgumentException("--mode must be chat, group or idle");

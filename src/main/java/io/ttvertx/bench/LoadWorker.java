@@ -13,6 +13,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.net.NetClient;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.net.NetClientOptions;
 
 import java.nio.charset.StandardCharsets;
@@ -43,6 +45,7 @@ final class LoadWorker extends VerticleBase {
   /** User ids by index, from the login answers. */
   private final Map<Integer, Integer> userIds = new HashMap<>();
   private final List<NetClient> netClients = new ArrayList<>();
+  private final List<WebSocketClient> webSocketClients = new ArrayList<>();
   final Stats stats = new Stats();
   private boolean sending;
   private boolean measuring;
@@ -103,6 +106,8 @@ final class LoadWorker extends VerticleBase {
   @Override
   public Future<?> start() {
     for (String source : options.sources) {
+      webSocketClients.add(vertx.createWebSocketClient(new WebSocketClientOptions().setTcpNoDelay(true)
+          .setLocalAddress(source).setConnectTimeout(30_000).setMaxConnections(Integer.MAX_VALUE)));
       netClients.add(vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true).setLocalAddress(source)
           .setConnectTimeout(30_000)));
     }
@@ -126,10 +131,12 @@ final class LoadWorker extends VerticleBase {
         return;
       }
       int index = userIndexes[next[0]++];
-      NetClient netClient = netClients.get(index % netClients.size());
+      int source = index % netClients.size();
       IMBaseDefine.ClientType type = options.clientType(index);
       int userPort = options.ports.isEmpty() ? port : options.ports.get(index % options.ports.size());
-      TeamTalkClient.connect(netClient, host, userPort)
+      (options.transport.equals("ws")
+          ? TeamTalkClient.connectWebSocket(webSocketClients.get(source), host, userPort, null)
+          : TeamTalkClient.connect(netClients.get(source), host, userPort))
           .compose(client -> client.login(options.userName(index), options.password, type).map(response -> {
             if (response.getResultCode() == IMBaseDefine.ResultType.REFUSE_REASON_NONE) {
               clients.put(index, client);

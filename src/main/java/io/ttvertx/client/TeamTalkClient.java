@@ -156,12 +156,7 @@ public final class TeamTalkClient {
   public static Future<TeamTalkClient> connectWebSocket(Vertx vertx, WebSocketClientOptions clientOptions, String host,
                                                         int port, String origin) {
     WebSocketClient client = vertx.createWebSocketClient(clientOptions);
-    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(host).setPort(port).setURI("/ws")
-        .setAllowOriginHeader(origin != null);
-    if (origin != null) {
-      options.addHeader("origin", origin);
-    }
-    return client.connect(options).map(TeamTalkClient::new).andThen(ar -> {
+    return connectWebSocket(client, host, port, origin).andThen(ar -> {
       if (ar.succeeded()) {
         ar.result().ownClient = client;
         ar.result().closed().onComplete(v -> client.close());
@@ -169,6 +164,16 @@ public final class TeamTalkClient {
         client.close();
       }
     });
+  }
+
+  /** Connects over {@code client}, which the caller shares between connections and closes. */
+  public static Future<TeamTalkClient> connectWebSocket(WebSocketClient client, String host, int port, String origin) {
+    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(host).setPort(port).setURI("/ws")
+        .setAllowOriginHeader(origin != null);
+    if (origin != null) {
+      options.addHeader("origin", origin);
+    }
+    return client.connect(options).map(TeamTalkClient::new);
   }
 
   /** The reason in the server's WebSocket close frame; null over TCP or before the close. */

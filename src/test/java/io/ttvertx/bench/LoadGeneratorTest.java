@@ -81,6 +81,17 @@ class LoadGeneratorTest {
     })).isEqualTo(report.acked());
   }
 
+  @Test
+  void chatRunOverTheWebSocketCountsEveryMessage() throws Exception {
+    LoadGenerator.LoadReport report = LoadGenerator.run(options("chat", "--transport", "ws",
+        "--port", Integer.toString(server.webPort)));
+    assertThat(report.loginsOk()).isEqualTo(USERS);
+    assertThat(report.acked()).isPositive();
+    assertThat(report.received()).isEqualTo(report.acked());
+    assertThat(report.lost()).isZero();
+    assertThat(report.duplicates()).isZero();
+  }
+
   /** Stops the server and counts, on its store, what {@code count} finds (given the user ids by name). */
   private long storedMessages(java.util.function.BiFunction<Store, Map<String, Integer>, Long> count) {
     await(server.stop());
