@@ -10,7 +10,8 @@
       send: 'Send', emoji: 'Emoji', picture: 'Picture', pickSomeone: 'Pick a chat or a contact',
       groupName: 'Group name', cancel: 'Cancel', save: 'Save', profile: 'My profile', changeAvatar: 'Change avatar',
       signature: 'Signature', online: 'Online', reconnecting: 'Reconnecting…', offline: 'Offline',
-      sending: 'sending', sent: 'sent', failed: 'not sent', read: 'read', pictureMessage: '[Picture]',
+      sending: 'sending', sent: 'sent', delivered: 'delivered', failed: 'not sent', read: 'read',
+      pictureMessage: '[Picture]',
       wrongPassword: 'Wrong user name or password', refused: 'Login refused', cannotConnect: 'Cannot reach the server',
       kicked: 'You logged in elsewhere', uploadFailed: 'Upload failed', newMessage: 'New message',
       groupFailed: 'The group could not be changed', saveFailed: 'Not saved'
@@ -22,7 +23,8 @@
       send: '发送', emoji: '表情', picture: '图片', pickSomeone: '选择一个会话或联系人',
       groupName: '群名称', cancel: '取消', save: '保存', profile: '我的资料', changeAvatar: '更换头像',
       signature: '个性签名', online: '在线', reconnecting: '正在重连…', offline: '离线',
-      sending: '发送中', sent: '已发送', failed: '发送失败', read: '已读', pictureMessage: '[图片]',
+      sending: '发送中', sent: '已发送', delivered: '已送达', failed: '发送失败', read: '已读',
+      pictureMessage: '[图片]',
       wrongPassword: '用户名或密码错误', refused: '登录被拒绝', cannotConnect: '无法连接服务器',
       kicked: '你已在别处登录', uploadFailed: '上传失败', newMessage: '新消息',
       groupFailed: '群组修改失败', saveFailed: '保存失败'
@@ -333,10 +335,22 @@
             break;
           case ids.CID_MSG_READ_NOTIFY: {
             const read = protocol.decodeBody('IM.Message.IMMsgDataReadNotify', frame.body);
+            if (read.userId !== this.me.userId) {
+              // the other user read our 1:1 chat up to msgId (the server tells browsers only)
+              this.markOwnMessages('u:' + read.userId, read.msgId, 'read');
+              break;
+            }
+            // this user read it on another device
             const key = (read.sessionType === ids.SESSION_TYPE_GROUP ? 'g:' : 'u:') + read.sessionId;
             if (this.sessions[key]) {
               this.sessions[key].unread = 0;
             }
+            break;
+          }
+          case ids.CID_MSG_DATA_ACK: {
+            // pushed, not answering a request: our 1:1 message reached a connection of the receiver
+            const delivered = protocol.decodeBody('IM.Message.IMMsgDataAck', frame.body);
+            this.markOwnMessages('u:' + delivered.sessionId, delivered.msgId, 'delivered', true);
             break;
           }
           case ids.CID_BUDDY_LIST_STATUS_NOTIFY: {
@@ -370,6 +384,18 @@
             break;
           default:
             break;
+        }
+      },
+      /**
+       * Moves our messages in chat {@code key} to {@code state}: up to msgId for a read receipt, or
+       * exactly msgId ({@code only}) for a delivery receipt; a read message stays read.
+       */
+      markOwnMessages(key, msgId, state, only) {
+        for (const m of this.messages[key] || []) {
+          const hit = only ? m.msgId === msgId : m.msgId > 0 && m.msgId <= msgId;
+          if (hit && m.from === this.me.userId && m.state !== 'read' && m.state !== 'failed') {
+            m.state = state;
+          }
         }
       },
       receiveMessage(data) {

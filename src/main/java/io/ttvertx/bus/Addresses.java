@@ -182,4 +182,10 @@ public final class Addresses {
   // values of CLIENT_FILTER
   public static final String CLIENTS_PC = "pc";
   public static final String CLIENTS_MOBILE = "mobile";
+  /**
+   * PC-class connections that are browsers (the web client's WebSocket): route passes the filter on and
+   * the msg instance keeps to its WebSocket connections. For what only the web client understands
+   * (another user's read receipt); native clients never see it.
+   */
+  public static final String CLIENTS_WEB = "web";
 }

@@ -11,6 +11,8 @@ import io.ttvertx.proto.IMBaseDefine.SwitchServiceCmdID;
 import io.ttvertx.proto.IMMessage;
 import io.ttvertx.proto.IMSwitchService;
 import io.ttvertx.proto.TTInternal;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
 
 import java.util.EnumMap;
 import java.util.List;
@@ -58,9 +60,15 @@ final class MessageCommands extends CommandHandlers {
       } else {
         IMMessage.IMMsgData stored = parseAnswer(IMMessage.IMMsgData.parser(), answer);
         acknowledge(connection, pdu, stored, SessionType.SESSION_TYPE_SINGLE);
-        route(connection).deliverMessage(List.of(stored.getToSessionId(), connection.userId()),
-            new Pdu(Pdu.VERSION, 0, ServiceID.SID_MSG_VALUE, MessageCmdID.CID_MSG_DATA_VALUE, 0, 0, answer).encode(),
-            connection.id(), receivedAt);
+        List<Integer> to = List.of(stored.getToSessionId(), connection.userId());
+        Buffer copy = new Pdu(Pdu.VERSION, 0, ServiceID.SID_MSG_VALUE, MessageCmdID.CID_MSG_DATA_VALUE, 0, 0, answer)
+            .encode();
+        if (connection.isWeb()) {
+          route(connection).deliverMessageReached(to, copy, connection.id(), receivedAt)
+              .onSuccess(reached -> sendDeliveryReceipt(connection, stored, reached));
+        } else {
+          route(connection).deliverMessage(to, copy, connection.id(), receivedAt);
+        }
         StoredMessages.handOff(server.eventBus(), false, answer);
       }
     });
@@ -90,6 +98,20 @@ final class MessageCommands extends CommandHandlers {
             .build());
   }
 
+  /**
+   * Tells a browser that its 1:1 message reached a connection of the receiver: a DATA_ACK pushed with
+   * seq 0 whose user and session are the receiver. Only the web client asks for it (TeamTalk's
+   * clients get no delivery receipts and never see one).
+   */
+  private static void sendDeliveryReceipt(MsgConnection connection, IMMessage.IMMsgData stored, JsonArray reached) {
+    int receiver = stored.getToSessionId();
+    if (receiver != connection.userId() && reached.contains(receiver)) {
+      connection.write(Pdu.encode(ServiceID.SID_MSG_VALUE, MessageCmdID.CID_MSG_DATA_ACK_VALUE, 0,
+          IMMessage.IMMsgDataAck.newBuilder().setUserId(receiver).setSessionId(receiver)
+              .setMsgId(stored.getMsgId()).setSessionType(SessionType.SESSION_TYPE_SINGLE).build()));
+    }
+  }
+
   /** A receiver's acknowledgement of a delivered copy; TeamTalk only logs it. */
   void handleDeliveryAck(MsgConnection connection, Pdu pdu) throws InvalidProtocolBufferException {
     pdu.parse(IMMessage.IMMsgDataAck.parser());
@@ -106,6 +128,12 @@ final class MessageCommands extends CommandHandlers {
           .build();
       route(connection).deliverToOwnDevices(Pdu.encode(ServiceID.SID_MSG_VALUE,
           MessageCmdID.CID_MSG_READ_NOTIFY_VALUE, 0, notify), connection.id());
+      if (request.getSessionType() == SessionType.SESSION_TYPE_SINGLE && request.getSessionId() != connection.userId()) {
+        // the other side's browsers learn it was read: the notify names the reader as user and session
+        IMMessage.IMMsgDataReadNotify receipt = notify.toBuilder().setSessionId(connection.userId()).build();
+        route(connection).deliverToBrowsers(request.getSessionId(), Pdu.encode(ServiceID.SID_MSG_VALUE,
+            MessageCmdID.CID_MSG_READ_NOTIFY_VALUE, 0, receipt));
+      }
     });
   }
 

@@ -322,6 +322,8 @@ final class MsgConnection {
   boolean isOnline() { return state == State.ONLINE; }
   boolean isClosed() { return state == State.CLOSED; }
   String remote() { return remote; }
+  /** Whether the client is a browser (the web client's WebSocket). */
+  boolean isWeb() { return socket instanceof WebSocketTransport; }
   /** The client's IP address, without the port. */
   String remoteHost() { return remoteHost; }
 }

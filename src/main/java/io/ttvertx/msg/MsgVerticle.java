@@ -194,6 +194,7 @@ public class MsgVerticle extends VerticleBase {
       return;
     }
     Buffer frame = message.body();
+    boolean webOnly = Addresses.CLIENTS_WEB.equals(headers.get(Addresses.CLIENT_FILTER));
     String receivedAt = headers.get(Addresses.RECEIVED_AT);
     long latencyMs = receivedAt == null ? -1 : System.currentTimeMillis() - Long.parseLong(receivedAt);
     int start = 0;
@@ -203,7 +204,7 @@ public class MsgVerticle extends VerticleBase {
         end = conns.length();
       }
       MsgConnection connection = connections.get(Long.parseLong(conns, start, end, 10));
-      if (connection != null && connection.isOnline()) {
+      if (connection != null && connection.isOnline() && (!webOnly || connection.isWeb())) {
         connection.write(frame);
         if (latencyMs >= 0) {
           metrics.delivered(latencyMs);

@@ -81,6 +81,23 @@ final class RouteClient {
           .addHeader(Addresses.EXCEPT_CONN, Long.toString(exceptConn));
     }
 
+    /**
+     * As {@link #deliverMessage}, and completes with the users that had a connection to deliver to
+     * (for a browser sender's delivery receipt).
+     */
+    Future<JsonArray> deliverMessageReached(Collection<Integer> userIds, Buffer frame, long exceptConn,
+                                            long receivedAtMs) {
+      return bus.<JsonArray>request(Addresses.ROUTE_DELIVER, frame, deliveryTo(userIds, exceptConn)
+          .addHeader(Addresses.RECEIVED_AT, Long.toString(receivedAtMs)).setSendTimeout(timeoutMs))
+          .map(Message::body);
+    }
+
+    /** Delivers {@code frame} to {@code userId}'s browsers only (see {@link Addresses#CLIENTS_WEB}). */
+    void deliverToBrowsers(int userId, Buffer frame) {
+      bus.send(Addresses.ROUTE_DELIVER, frame, deliveryTo(List.of(userId), -1)
+          .addHeader(Addresses.CLIENT_FILTER, Addresses.CLIENTS_WEB));
+    }
+
     /** Delivers {@code frame} to the user's own other connections (not {@code exceptConn}). */
     void deliverToOwnDevices(Buffer frame, long exceptConn) {
       deliver(List.of(actor.userId()), frame, exceptConn);

@@ -540,13 +540,18 @@ public class RouteVerticle extends VerticleBase {
     send(connsByAddress, pcLoginStatusNotify(userId, status));
   }
 
+  /**
+   * Delivers a frame to the listed users' connections. A sender that asks for a reply (a P2P relay it
+   * counts as pending, a web client's message awaiting its delivery receipt) gets the users that had
+   * a connection to deliver to.
+   */
   private void handleDeliver(Message<Buffer> message) {
     String to = message.headers().get(Addresses.TO);
-    if (message.replyAddress() != null) {
-      // a relay the sender counts as pending until route has taken it
-      message.reply(null);
-    }
+    JsonArray reached = new JsonArray();
     if (to == null || to.isEmpty()) {
+      if (message.replyAddress() != null) {
+        message.reply(reached);
+      }
       return;
     }
     String exceptAddress = message.headers().get(Addresses.EXCEPT_ADDRESS);
@@ -559,13 +564,22 @@ public class RouteVerticle extends VerticleBase {
       users.add(Integer.parseInt(user));
     }
     for (int user : users) {
+      boolean any = false;
       for (Endpoint endpoint : online.endpoints(user)) {
         if ((exceptAddress == null || !endpoint.is(exceptAddress, exceptConn)) && accepts(clients, endpoint)) {
           add(connsByAddress, endpoint);
+          any = true;
         }
       }
+      if (any) {
+        reached.add(user);
+      }
     }
-    send(connsByAddress, message.body(), message.headers().get(Addresses.RECEIVED_AT));
+    send(connsByAddress, message.body(), message.headers().get(Addresses.RECEIVED_AT),
+        Addresses.CLIENTS_WEB.equals(clients));
+    if (message.replyAddress() != null) {
+      message.reply(reached);
+    }
   }
 
   private void handleBroadcast(Message<Buffer> message) {
@@ -647,7 +661,9 @@ public class RouteVerticle extends VerticleBase {
     if (clients == null) {
       return true;
     }
-    return Addresses.CLIENTS_PC.equals(clients) ? ClientTypes.isPc(endpoint.clientType())
+    // browsers log in as PC clients; their msg instance tells them from native ones
+    return Addresses.CLIENTS_PC.equals(clients) || Addresses.CLIENTS_WEB.equals(clients)
+        ? ClientTypes.isPc(endpoint.clientType())
         : ClientTypes.isMobile(endpoint.clientType());
   }
 
@@ -661,17 +677,23 @@ public class RouteVerticle extends VerticleBase {
   }
 
   private void send(Map<String, StringBuilder> connsByAddress, Buffer frame) {
-    send(connsByAddress, frame, null);
+    send(connsByAddress, frame, null, false);
   }
 
-  /** {@code receivedAt}: when msg received the message (a header passed on for the latency metric), or null. */
-  private void send(Map<String, StringBuilder> connsByAddress, Buffer frame, String receivedAt) {
+  /**
+   * {@code receivedAt}: when msg received the message (a header passed on for the latency metric), or
+   * null; {@code webOnly}: the msg instances write it only to their browsers' connections.
+   */
+  private void send(Map<String, StringBuilder> connsByAddress, Buffer frame, String receivedAt, boolean webOnly) {
     connsByAddress.forEach((address, conns) -> {
       DeliveryOptions options = new DeliveryOptions()
           .addHeader(Addresses.ACTION, Addresses.ACTION_DELIVER)
           .addHeader(Addresses.CONNS, conns.toString());
       if (receivedAt != null) {
         options.addHeader(Addresses.RECEIVED_AT, receivedAt);
+      }
+      if (webOnly) {
+        options.addHeader(Addresses.CLIENT_FILTER, Addresses.CLIENTS_WEB);
       }
       bus.send(address, frame, options);
     });

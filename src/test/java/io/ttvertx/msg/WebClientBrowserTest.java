@@ -153,7 +153,15 @@ public class WebClientBrowserTest extends ServerTestBase {
     IMMessage.IMMsgData received = receiveMessage(bob);
     assertThat(received.getFromUserId()).isEqualTo(aliceId);
     assertThat(decrypt(received.getMsgData())).isEqualTo("Hi Bob 😀");
-    waitFor(By.cssSelector(".message.own .state.sent"));
+    // bob's phone was online: the server tells the browser its message reached him
+    waitForText(By.cssSelector(".message.own .state.delivered"), "delivered");
+    // and once bob reads the chat, that he read it
+    bob.client().send(IMBaseDefine.ServiceID.SID_MSG_VALUE, IMBaseDefine.MessageCmdID.CID_MSG_READ_ACK_VALUE,
+        IMMessage.IMMsgDataReadAck.newBuilder().setUserId(bob.userId()).setSessionId(aliceId)
+            .setMsgId(received.getMsgId()).setSessionType(IMBaseDefine.SessionType.SESSION_TYPE_SINGLE).build());
+    waitForText(By.cssSelector(".message.own .state.read"), "read");
+    // bob's read receipt is not alice reading her own chat with bob: her badges stay as they were
+    assertThat(browser.findElements(By.cssSelector(session(bob.userId()) + " .badge"))).isEmpty();
   }
 
   @Test

@@ -5,6 +5,7 @@ import io.ttvertx.proto.IMBaseDefine;
 import io.ttvertx.proto.IMBaseDefine.ClientType;
 import io.ttvertx.proto.IMBaseDefine.LoginCmdID;
 import io.ttvertx.proto.IMLogin;
+import io.ttvertx.proto.IMMessage;
 import io.ttvertx.protocol.Pdu;
 import io.ttvertx.proto.IMOther;
 import io.ttvertx.support.ServerTestBase;
@@ -85,6 +86,46 @@ public class WebSocketTest extends ServerTestBase {
     sendText(tcp, web.userId(), "from the app");
     assertThat(text(receiveMessage(web).getMsgData())).isEqualTo("from the app");
     roundTrip(web.client());
+  }
+
+  @Test
+  void browsersGetDeliveryAndReadReceiptsThatNativeClientsNeverSee() {
+    Session browser = loginWeb("oscar");
+    Session phone = login("peggy", ClientType.CLIENT_TYPE_ANDROID);
+    Session nativeSender = loginPc("trent");
+
+    // a browser's 1:1 message that reached the receiver: a DATA_ACK pushed with the receiver as user and session
+    IMMessage.IMMsgDataAck stored = sendText(browser, phone.userId(), "did you get it?");
+    IMMessage.IMMsgDataAck receipt = push(browser.client(), IMBaseDefine.MessageCmdID.CID_MSG_DATA_ACK_VALUE,
+        IMMessage.IMMsgDataAck.parser());
+    assertThat(receipt.getUserId()).isEqualTo(phone.userId());
+    assertThat(receipt.getSessionId()).isEqualTo(phone.userId());
+    assertThat(receipt.getMsgId()).isEqualTo(stored.getMsgId());
+    IMMessage.IMMsgData copy = receiveMessage(phone);
+
+    // the receiver reads it: the browser is told, naming the reader as user and session
+    phone.client().send(IMBaseDefine.ServiceID.SID_MSG_VALUE, IMBaseDefine.MessageCmdID.CID_MSG_READ_ACK_VALUE,
+        IMMessage.IMMsgDataReadAck.newBuilder().setUserId(phone.userId()).setSessionId(browser.userId())
+            .setMsgId(copy.getMsgId()).setSessionType(IMBaseDefine.SessionType.SESSION_TYPE_SINGLE).build());
+    IMMessage.IMMsgDataReadNotify read = push(browser.client(), IMBaseDefine.MessageCmdID.CID_MSG_READ_NOTIFY_VALUE,
+        IMMessage.IMMsgDataReadNotify.parser());
+    assertThat(read.getUserId()).isEqualTo(phone.userId());
+    assertThat(read.getSessionId()).isEqualTo(phone.userId());
+    assertThat(read.getMsgId()).isEqualTo(copy.getMsgId());
+
+    // a native PC sender gets neither: its messages, and reads of them, bring it nothing new
+    sendText(nativeSender, phone.userId(), "from the app");
+    IMMessage.IMMsgData fromApp = receiveMessage(phone);
+    phone.client().send(IMBaseDefine.ServiceID.SID_MSG_VALUE, IMBaseDefine.MessageCmdID.CID_MSG_READ_ACK_VALUE,
+        IMMessage.IMMsgDataReadAck.newBuilder().setUserId(phone.userId()).setSessionId(nativeSender.userId())
+            .setMsgId(fromApp.getMsgId()).setSessionType(IMBaseDefine.SessionType.SESSION_TYPE_SINGLE).build());
+    // the browser's next receipt comes after anything route would have sent the native sender
+    sendText(browser, phone.userId(), "again");
+    push(browser.client(), IMBaseDefine.MessageCmdID.CID_MSG_DATA_ACK_VALUE, IMMessage.IMMsgDataAck.parser());
+    roundTrip(nativeSender.client());
+    assertThat(nativeSender.client().pendingPushes()).extracting(Pdu::commandId)
+        .doesNotContain(IMBaseDefine.MessageCmdID.CID_MSG_DATA_ACK_VALUE,
+            IMBaseDefine.MessageCmdID.CID_MSG_READ_NOTIFY_VALUE);
   }
 
   @Test
