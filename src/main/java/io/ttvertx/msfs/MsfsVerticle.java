@@ -127,7 +127,8 @@ public class MsfsVerticle extends VerticleBase {
   private void announce() {
     if (announcedUrl != null) {
       vertx.eventBus().publish(Addresses.MSFS_ANNOUNCE, new JsonObject().put("instance", instanceId)
-          .put("node", LocalNode.id(vertx)).put("url", announcedUrl).put("intervalMs", ANNOUNCE_INTERVAL_MS));
+          .put("node", LocalNode.id(vertx)).put("url", announcedUrl).put("detected", options.publicUrl().isEmpty())
+          .put("intervalMs", ANNOUNCE_INTERVAL_MS));
     }
   }
 

@@ -124,10 +124,14 @@ final class WebEndpoint {
     return text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
   }
 
-  /** What the page needs before it connects: msfs's URL (as msfs announces it), the text key, the frame limit. */
+  /**
+   * What the page needs before it connects: msfs's URL (as msfs announces it, with the page's host for
+   * an address msfs only detected), the text key, the frame limit.
+   */
   private void handleWebConfig(RoutingContext ctx) {
     JsonObject config = new JsonObject()
-        .put("msfsUrl", msfsDirectory.url(LocalNode.id(vertx), System.currentTimeMillis()))
+        .put("msfsUrl", msfsDirectory.urlForPage(LocalNode.id(vertx), System.currentTimeMillis(),
+            ctx.request().authority() == null ? null : ctx.request().authority().host()))
         .put("aesKey", aesKey)
         .put("maxFrameLength", options.maxFrameLength())
         .put("webSocketPath", WEBSOCKET_PATH);

@@ -28,6 +28,22 @@ class MsfsDirectoryTest {
   }
 
   @Test
+  void aPageGetsItsOwnHostForAnAddressTheLocalMsfsOnlyDetected() {
+    MsfsDirectory directory = new MsfsDirectory();
+    directory.announce(announcement("a", "here", "http://10.0.0.2:8700/").put("detected", true), 0);
+    assertThat(directory.urlForPage("here", 0, "chat.example.com")).isEqualTo("http://chat.example.com:8700/");
+    assertThat(directory.urlForPage("here", 0, "::1")).isEqualTo("http://[::1]:8700/");
+    assertThat(directory.urlForPage("here", 0, null)).isEqualTo("http://10.0.0.2:8700/");
+    // another node's msfs: its detected address is the best there is
+    assertThat(directory.urlForPage("elsewhere", 0, "chat.example.com")).isEqualTo("http://10.0.0.2:8700/");
+
+    // a configured msfs.publicUrl is kept as it is
+    MsfsDirectory configured = new MsfsDirectory();
+    configured.announce(announcement("b", "here", "https://pictures.example.com/"), 0);
+    assertThat(configured.urlForPage("here", 0, "chat.example.com")).isEqualTo("https://pictures.example.com/");
+  }
+
+  @Test
   void anAnnouncementNotRenewedWithinThreeIntervalsIsForgotten() {
     MsfsDirectory directory = new MsfsDirectory();
     directory.announce(announcement("a", "here", "http://10.0.0.2:8700/"), 0);
