@@ -547,9 +547,10 @@ public class RouteVerticle extends VerticleBase {
    */
   private void handleDeliver(Message<Buffer> message) {
     String to = message.headers().get(Addresses.TO);
-    JsonArray reached = new JsonArray();
+    // only a sender waiting for the answer is told whom it reached: most deliveries need no list
+    JsonArray reached = message.replyAddress() == null ? null : new JsonArray();
     if (to == null || to.isEmpty()) {
-      if (message.replyAddress() != null) {
+      if (reached != null) {
         message.reply(reached);
       }
       return;
@@ -571,13 +572,13 @@ public class RouteVerticle extends VerticleBase {
           any = true;
         }
       }
-      if (any) {
+      if (any && reached != null) {
         reached.add(user);
       }
     }
     send(connsByAddress, message.body(), message.headers().get(Addresses.RECEIVED_AT),
         Addresses.CLIENTS_WEB.equals(clients));
-    if (message.replyAddress() != null) {
+    if (reached != null) {
       message.reply(reached);
     }
   }
