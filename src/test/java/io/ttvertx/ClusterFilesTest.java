@@ -1,8 +1,6 @@
 package io.ttvertx;
 
 import io.ttvertx.client.TeamTalkClient;
-import io.ttvertx.config.ServerOptions;
-import io.ttvertx.config.StoreOptions;
 import io.ttvertx.msfs.ClientUploads;
 import io.ttvertx.msfs.RawHttp;
 import io.ttvertx.msfs.TestPictures;
@@ -17,15 +15,11 @@ import io.ttvertx.proto.IMBaseDefine.ServiceID;
 import io.ttvertx.proto.IMBaseDefine.TransferFileType;
 import io.ttvertx.proto.IMFile;
 import io.ttvertx.proto.IMLogin;
-import io.ttvertx.store.NewUser;
-import io.ttvertx.store.Store;
-import io.ttvertx.store.Stores;
+import io.ttvertx.support.ClusterNodes;
 import io.ttvertx.support.FilePeer;
 import io.ttvertx.support.Poll;
 import io.ttvertx.support.TestServer;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
@@ -36,11 +30,9 @@ import org.junit.jupiter.api.Test;
 
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 
 import static io.ttvertx.support.Await.await;
@@ -57,55 +49,35 @@ class ClusterFilesTest {
   static final String PASSWORD = "secret";
   static final int HAZELCAST_PORT = 16101;
 
-  private static final List<Vertx> nodes = new ArrayList<>();
-  private static final List<ServerDeployer> deployers = new ArrayList<>();
-  private static final List<JsonObject> configs = new ArrayList<>();
+  private static final ClusterNodes cluster = new ClusterNodes(HAZELCAST_PORT);
   private static WebClient http;
   private final List<TeamTalkClient> clients = new ArrayList<>();
 
   @BeforeAll
   static void startThreeNodes() throws Exception {
-    Path dir = Files.createTempDirectory("tt-cluster-files");
-    JsonObject store = new JsonObject().put("type", StoreOptions.EMBEDDED)
-        .put("embedded", new JsonObject().put("path", dir.resolve("teamtalk").toString()));
-    Vertx setup = Vertx.vertx();
-    Store users = Stores.create(setup, StoreOptions.fromJson(store));
-    await(users.start());
-    for (String name : List.of("alice", "bob", "carol", "dave")) {
-      await(users.addUser(new NewUser(name, PASSWORD, name, "Dev")));
-    }
-    await(users.close());
-    await(setup.close());
-    JsonObject storage = new JsonObject().put("type", "directory").put("directory", dir.resolve("files").toString());
+    cluster.createUsers(List.of("alice", "bob", "carol", "dave"), PASSWORD);
+    JsonObject storage = new JsonObject().put("type", "directory")
+        .put("directory", Files.createTempDirectory("tt-cluster-files").resolve("files").toString());
     for (int node = 1; node <= 3; node++) {
-      JsonObject config = new JsonObject()
-          .put("cluster", new JsonObject().put("host", "127.0.0.1").put("hazelcastPort", HAZELCAST_PORT)
-              .put("members", new JsonArray().add("127.0.0.1")))
-          .put("msg", new JsonObject().put("host", "127.0.0.1").put("port", TestServer.freePort())
-              .put("priorIp", "127.0.0.1"))
-          .put("route", new JsonObject().put("peerTimeoutMs", 3_000))
-          .put("file", new JsonObject().put("host", "127.0.0.1").put("port", TestServer.freePort())
-              .put("priorIp", "127.0.0.1"))
-          .put("store", store)
-          .put("storage", storage);
-      if (node == 1) {
-        config.put("db", new JsonObject()).put("login", new JsonObject().put("host", "127.0.0.1")
-            .put("port", TestServer.freePort()));
-      }
-      if (node != 2) {
-        int msfsPort = TestServer.freePort();
-        config.put("msfs", new JsonObject().put("host", "127.0.0.1").put("port", msfsPort)
-            .put("publicUrl", "http://127.0.0.1:" + msfsPort + "/"));
-      }
-      ServerOptions options = ServerOptions.read(config, Map.of());
-      Vertx vertx = await(ServerVertx.create(options.cluster()));
-      ServerDeployer deployer = new ServerDeployer(vertx, options);
-      await(deployer.deploy());
-      nodes.add(vertx);
-      deployers.add(deployer);
-      configs.add(config);
+      boolean withLogin = node == 1;
+      boolean withMsfs = node != 2;
+      cluster.start(config -> {
+        config.getJsonObject("route").put("peerTimeoutMs", 3_000);
+        config.put("file", new JsonObject().put("host", "127.0.0.1").put("port", TestServer.freePort())
+                .put("priorIp", "127.0.0.1"))
+            .put("storage", storage);
+        if (withLogin) {
+          config.put("login", new JsonObject().put("host", "127.0.0.1").put("port", TestServer.freePort()));
+        }
+        if (withMsfs) {
+          int msfsPort = TestServer.freePort();
+          config.put("msfs", new JsonObject().put("host", "127.0.0.1").put("port", msfsPort)
+              .put("publicUrl", "http://127.0.0.1:" + msfsPort + "/"));
+        }
+        return config;
+      });
     }
-    http = WebClient.create(nodes.get(0));
+    http = WebClient.create(cluster.get(0).vertx());
   }
 
   @AfterAll
@@ -113,10 +85,7 @@ class ClusterFilesTest {
     if (http != null) {
       http.close();
     }
-    for (int i = nodes.size() - 1; i >= 0; i--) {
-      await(deployers.get(i).undeploy());
-      await(nodes.get(i).close());
-    }
+    cluster.stopAll();
   }
 
   @AfterEach
@@ -126,14 +95,14 @@ class ClusterFilesTest {
   }
 
   private static int port(int node, String role) {
-    return configs.get(node - 1).getJsonObject(role).getInteger("port");
+    return cluster.get(node - 1).port(role);
   }
 
   private record Session(TeamTalkClient client, int userId) {
   }
 
   private Session login(int node, String name, ClientType type) {
-    TeamTalkClient client = await(TeamTalkClient.connect(nodes.get(0), "127.0.0.1", port(node, "msg")));
+    TeamTalkClient client = await(TeamTalkClient.connect(cluster.get(0).vertx(), "127.0.0.1", port(node, "msg")));
     clients.add(client);
     IMLogin.IMLoginRes response = await(client.login(name, PASSWORD, type));
     assertThat(response.getResultCode()).isEqualTo(IMBaseDefine.ResultType.REFUSE_REASON_NONE);
@@ -154,7 +123,7 @@ class ClusterFilesTest {
   }
 
   private FilePeer fileConnection(IpAddr address) {
-    TeamTalkClient client = await(TeamTalkClient.connect(nodes.get(0), address.getIp(), address.getPort()));
+    TeamTalkClient client = await(TeamTalkClient.connect(cluster.get(0).vertx(), address.getIp(), address.getPort()));
     clients.add(client);
     return new FilePeer(client);
   }
@@ -173,7 +142,7 @@ class ClusterFilesTest {
   void aPictureUploadedToOneMsfsIsServedWithItsThumbnailByTheOther() {
     byte[] picture = TestPictures.encode("jpg", 640, 480, 7);
     int msfs1 = port(1, "msfs");
-    RawHttp.Response upload = await(RawHttp.exchange(nodes.get(0), msfs1,
+    RawHttp.Response upload = await(RawHttp.exchange(cluster.get(0).vertx(), msfs1,
         ClientUploads.android(msfs1, "IMG_0001.jpg", picture)));
     JsonObject answer = upload.json();
     assertThat(answer.getInteger("error_code")).isZero();

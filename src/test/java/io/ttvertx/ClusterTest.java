@@ -2,8 +2,6 @@ package io.ttvertx;
 
 import com.google.protobuf.ByteString;
 import io.ttvertx.client.TeamTalkClient;
-import io.ttvertx.config.ServerOptions;
-import io.ttvertx.config.StoreOptions;
 import io.ttvertx.protocol.Pdu;
 import io.ttvertx.proto.IMBaseDefine;
 import io.ttvertx.proto.IMBaseDefine.BuddyListCmdID;
@@ -16,14 +14,8 @@ import io.ttvertx.proto.IMBuddy;
 import io.ttvertx.proto.IMGroup;
 import io.ttvertx.proto.IMLogin;
 import io.ttvertx.proto.IMMessage;
-import io.ttvertx.store.NewUser;
-import io.ttvertx.store.Store;
-import io.ttvertx.store.Stores;
-import io.ttvertx.support.TestServer;
+import io.ttvertx.support.ClusterNodes;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,11 +25,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import static io.ttvertx.support.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -53,56 +43,27 @@ class ClusterTest {
   static final String PASSWORD = "secret";
   static final int HAZELCAST_PORT = 15701;
 
-  private static final List<Vertx> nodes = new ArrayList<>();
-  private static final List<ServerDeployer> deployers = new ArrayList<>();
-  private static final List<Integer> msgPorts = new ArrayList<>();
-  private static JsonObject storeConfig;
+  private static final ClusterNodes cluster = new ClusterNodes(HAZELCAST_PORT);
   private final List<TeamTalkClient> clients = new ArrayList<>();
 
   @BeforeAll
-  static void startFirstTwoNodes() throws Exception {
-    storeConfig = new JsonObject().put("type", StoreOptions.EMBEDDED).put("embedded",
-        new JsonObject().put("path", Files.createTempDirectory("tt-cluster").resolve("teamtalk").toString()));
-    Vertx setup = Vertx.vertx();
-    Store store = Stores.create(setup, StoreOptions.fromJson(storeConfig));
-    await(store.start());
-    for (String name : List.of("alice", "bob", "carol", "dave")) {
-      await(store.addUser(new NewUser(name, PASSWORD, name, "Dev")));
-    }
-    await(store.close());
-    await(setup.close());
-    startNode(true);
-    startNode(false);
+  static void startFirstTwoNodes() {
+    cluster.createUsers(List.of("alice", "bob", "carol", "dave"), PASSWORD);
+    startNode();
+    startNode();
   }
 
-  private static void startNode(boolean withDb) {
-    int msgPort = TestServer.freePort();
-    JsonObject config = new JsonObject()
-        .put("cluster", new JsonObject().put("host", "127.0.0.1").put("hazelcastPort", HAZELCAST_PORT)
-            .put("members", new JsonArray().add("127.0.0.1")))
-        .put("msg", new JsonObject().put("host", "127.0.0.1").put("port", msgPort).put("priorIp", "127.0.0.1"))
-        .put("route", new JsonObject().put("peerTimeoutMs", 3_000))
-        .put("store", storeConfig);
-    if (withDb) {
-      config.put("db", new JsonObject());
-    }
-    ServerOptions options = ServerOptions.read(config, Map.of());
-    Vertx vertx = await(ServerVertx.create(options.cluster()));
-    ServerDeployer deployer = new ServerDeployer(vertx, options);
-    await(deployer.deploy());
-    nodes.add(vertx);
-    deployers.add(deployer);
-    msgPorts.add(msgPort);
+  /** A node (the first with the db proxy) whose route gives up on a silent peer after 3 s. */
+  private static ClusterNodes.Node startNode() {
+    return cluster.start(config -> {
+      config.getJsonObject("route").put("peerTimeoutMs", 3_000);
+      return config;
+    });
   }
 
   @AfterAll
   static void stopNodes() {
-    for (int i = nodes.size() - 1; i >= 0; i--) {
-      if (nodes.get(i) != null) {
-        await(deployers.get(i).undeploy());
-        await(nodes.get(i).close());
-      }
-    }
+    cluster.stopAll();
   }
 
   @AfterEach
@@ -115,7 +76,11 @@ class ClusterTest {
   }
 
   private Session login(int node, String name, ClientType type) {
-    TeamTalkClient client = await(TeamTalkClient.connect(nodes.get(0), "127.0.0.1", msgPorts.get(node)));
+    return login(cluster.get(node), name, type);
+  }
+
+  private Session login(ClusterNodes.Node node, String name, ClientType type) {
+    TeamTalkClient client = await(TeamTalkClient.connect(cluster.get(0).vertx(), "127.0.0.1", node.msgPort()));
     clients.add(client);
     IMLogin.IMLoginRes response = await(client.login(name, PASSWORD, type));
     assertThat(response.getResultCode()).isEqualTo(IMBaseDefine.ResultType.REFUSE_REASON_NONE);
@@ -162,7 +127,7 @@ class ClusterTest {
     assertThat(received(alice)).isEqualTo("hi alice");
 
     // a node that joins later learns who is online from the others
-    startNode(false);
+    startNode();
     Session carol = login(2, "carol", ClientType.CLIENT_TYPE_ANDROID);
     assertThat(status(carol, alice.userId())).isEqualTo(IMBaseDefine.UserStatType.USER_STATUS_ONLINE);
     assertThat(status(carol, bob.userId())).isEqualTo(IMBaseDefine.UserStatType.USER_STATUS_ONLINE);
@@ -197,17 +162,14 @@ class ClusterTest {
     Session bob = login(0, "bob", ClientType.CLIENT_TYPE_ANDROID);
     assertThat(status(bob, dave.userId())).isEqualTo(IMBaseDefine.UserStatType.USER_STATUS_ONLINE);
     // node 2 stops; its last state changes may not reach the others: Hazelcast reporting it gone ends them
-    Vertx node2 = nodes.get(1);
-    nodes.set(1, null);
-    await(node2.close());
+    cluster.close(1);
     await(dave.client().closed());
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     while (status(bob, dave.userId()) != IMBaseDefine.UserStatType.USER_STATUS_OFFLINE) {
       assertThat(System.nanoTime()).as("dave still online 20 s after his node stopped").isLessThan(deadline);
-      await(Future.future(promise -> nodes.get(0).setTimer(200, id -> promise.complete())));
+      await(Future.future(promise -> cluster.get(0).vertx().setTimer(200, id -> promise.complete())));
     }
-    startNode(false);
-    Session daveBack = login(msgPorts.size() - 1, "dave", ClientType.CLIENT_TYPE_WINDOWS);
+    Session daveBack = login(startNode(), "dave", ClientType.CLIENT_TYPE_WINDOWS);
     send(bob, daveBack.userId(), IMBaseDefine.MsgType.MSG_TYPE_SINGLE_TEXT, "welcome back");
     assertThat(received(daveBack)).isEqualTo("welcome back");
   }

@@ -1,11 +1,8 @@
 package io.ttvertx.push;
 
 import com.google.protobuf.ByteString;
-import io.ttvertx.ServerDeployer;
-import io.ttvertx.ServerVertx;
 import io.ttvertx.client.TeamTalkClient;
 import io.ttvertx.config.ServerOptions;
-import io.ttvertx.config.StoreOptions;
 import io.ttvertx.db.MessageCipherAccess;
 import io.ttvertx.protocol.Pdu;
 import io.ttvertx.proto.IMBaseDefine;
@@ -15,22 +12,15 @@ import io.ttvertx.proto.IMBaseDefine.ServiceID;
 import io.ttvertx.proto.IMLogin;
 import io.ttvertx.proto.IMMessage;
 import io.ttvertx.store.GroupStore;
-import io.ttvertx.store.NewUser;
-import io.ttvertx.store.Store;
-import io.ttvertx.store.Stores;
-import io.ttvertx.store.UserRecord;
+import io.ttvertx.support.ClusterNodes;
 import io.ttvertx.support.Poll;
-import io.ttvertx.support.TestServer;
 import io.vertx.core.DeploymentOptions;
-import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -50,68 +40,39 @@ class ClusterPushTest {
   static final int HAZELCAST_PORT = 16301;
   static final int MESSAGES = 6;
 
-  private static final List<Vertx> nodes = new ArrayList<>();
-  private static final List<ServerDeployer> deployers = new ArrayList<>();
-  private static final List<Integer> msgPorts = new ArrayList<>();
+  private static final ClusterNodes cluster = new ClusterNodes(HAZELCAST_PORT);
   private static final List<PushVerticle> pushVerticles = new ArrayList<>();
   private static final List<RecordingPushProvider> providers = new ArrayList<>();
   private static final Map<String, Integer> ids = new HashMap<>();
   private static int groupId;
-  private static JsonObject storeConfig;
 
   @BeforeAll
-  static void startTwoNodes() throws Exception {
-    storeConfig = new JsonObject().put("type", StoreOptions.EMBEDDED).put("embedded",
-        new JsonObject().put("path", Files.createTempDirectory("tt-cluster-push").resolve("teamtalk").toString()));
-    Vertx setup = Vertx.vertx();
-    Store store = Stores.create(setup, StoreOptions.fromJson(storeConfig));
-    await(store.start());
-    for (String name : List.of("alice", "bob", "carol")) {
-      UserRecord user = await(store.addUser(new NewUser(name, PASSWORD, name, "Dev")));
-      ids.put(name, user.id());
-    }
-    await(store.setDeviceToken(ids.get("alice"), 0x11, "a0".repeat(32)));
-    await(store.setDeviceToken(ids.get("carol"), 0x12, "carol-fcm-token"));
-    groupId = await(store.createGroup(ids.get("bob"), "Nodes", "", GroupStore.GROUP_TYPE_NORMAL,
-        List.of(ids.get("alice"), ids.get("carol")))).id();
-    await(store.close());
-    await(setup.close());
-    startNode(true);
-    startNode(false);
+  static void startTwoNodes() {
+    ids.putAll(cluster.createUsers(List.of("alice", "bob", "carol"), PASSWORD));
+    groupId = cluster.setUpStore(store -> {
+      await(store.setDeviceToken(ids.get("alice"), 0x11, "a0".repeat(32)));
+      await(store.setDeviceToken(ids.get("carol"), 0x12, "carol-fcm-token"));
+      return await(store.createGroup(ids.get("bob"), "Nodes", "", GroupStore.GROUP_TYPE_NORMAL,
+          List.of(ids.get("alice"), ids.get("carol")))).id();
+    });
+    startNode();
+    startNode();
   }
 
-  private static void startNode(boolean withDb) {
-    int msgPort = TestServer.freePort();
-    JsonObject config = new JsonObject()
-        .put("cluster", new JsonObject().put("host", "127.0.0.1").put("hazelcastPort", HAZELCAST_PORT)
-            .put("members", new JsonArray().add("127.0.0.1")))
-        .put("msg", new JsonObject().put("host", "127.0.0.1").put("port", msgPort).put("priorIp", "127.0.0.1"))
-        .put("route", new JsonObject())
-        .put("store", storeConfig);
-    if (withDb) {
-      config.put("db", new JsonObject());
-    }
-    ServerOptions options = ServerOptions.read(config, Map.of());
-    Vertx vertx = await(ServerVertx.create(options.cluster()));
-    ServerDeployer deployer = new ServerDeployer(vertx, options);
-    await(deployer.deploy());
+  /** A node of the cluster with a push verticle of its own whose provider records what it is given. */
+  private static void startNode() {
+    ClusterNodes.Node node = cluster.start(config -> config);
     RecordingPushProvider provider = new RecordingPushProvider();
     PushVerticle push = new PushVerticle(clientType -> provider);
     JsonObject pushConfig = ServerOptions.read(new JsonObject().put("push", new JsonObject()), Map.of()).pushConfig();
-    await(vertx.deployVerticle(push, new DeploymentOptions().setConfig(pushConfig)));
-    nodes.add(vertx);
-    deployers.add(deployer);
-    msgPorts.add(msgPort);
+    await(node.vertx().deployVerticle(push, new DeploymentOptions().setConfig(pushConfig)));
     pushVerticles.add(push);
     providers.add(provider);
   }
 
   @AfterAll
   static void stopNodes() {
-    for (int i = nodes.size() - 1; i >= 0; i--) {
-      await(deployers.get(i).undeploy());
-      await(nodes.get(i).close());
-    }
+    cluster.stopAll();
   }
 
   private static long handledMessages() {
@@ -125,7 +86,7 @@ class ClusterPushTest {
 
   @Test
   void messagesFromAUserOnTheSecondNodeArePushedExactlyOnce() {
-    TeamTalkClient bob = await(TeamTalkClient.connect(nodes.get(0), "127.0.0.1", msgPorts.get(1)));
+    TeamTalkClient bob = await(TeamTalkClient.connect(cluster.get(0).vertx(), "127.0.0.1", cluster.get(1).msgPort()));
     try {
       IMLogin.IMLoginRes login = await(bob.login("bob", PASSWORD, ClientType.CLIENT_TYPE_WINDOWS));
       assertThat(login.getResultCode()).isEqualTo(IMBaseDefine.ResultType.REFUSE_REASON_NONE);

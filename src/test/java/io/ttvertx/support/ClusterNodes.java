@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 import static io.ttvertx.support.Await.await;
@@ -35,8 +36,12 @@ import static io.ttvertx.support.Await.await;
  * route and a msg server on a free port, sharing one embedded store that the first node's db proxy opens.
  */
 public final class ClusterNodes {
-  /** One node: its Vert.x, its roles and its msg port. */
-  public record Node(Vertx vertx, ServerDeployer deployer, int msgPort) {
+  /** One node: its Vert.x, its roles, its msg port and the configuration it was started with. */
+  public record Node(Vertx vertx, ServerDeployer deployer, int msgPort, JsonObject config) {
+    /** The port of {@code role}'s section ("file", "msfs", "login"...). */
+    public int port(String role) {
+      return config.getJsonObject(role).getInteger("port");
+    }
   }
 
   private final int hazelcastPort;
@@ -56,19 +61,26 @@ public final class ClusterNodes {
 
   /** Creates the users (in department "Dev") before any node opens the store; their ids by name. */
   public Map<String, Integer> createUsers(List<String> names, String password) {
-    Vertx setup = Vertx.vertx();
-    Store store = Stores.create(setup, StoreOptions.fromJson(storeConfig));
-    Map<String, Integer> ids = new HashMap<>();
-    try {
-      await(store.start());
+    return setUpStore(store -> {
+      Map<String, Integer> ids = new HashMap<>();
       for (String name : names) {
         ids.put(name, await(store.addUser(new NewUser(name, password, name, "Dev"))).id());
       }
+      return ids;
+    });
+  }
+
+  /** Runs {@code setup} (on this thread, awaiting what it needs) on the store before any node opens it. */
+  public <T> T setUpStore(Function<Store, T> setup) {
+    Vertx vertx = Vertx.vertx();
+    Store store = Stores.create(vertx, StoreOptions.fromJson(storeConfig));
+    try {
+      await(store.start());
+      return setup.apply(store);
     } finally {
       await(store.close());
-      await(setup.close());
+      await(vertx.close());
     }
-    return ids;
   }
 
   /** Starts a node (with the db proxy for the first), its configuration passed through {@code configure}. */
@@ -103,7 +115,7 @@ public final class ClusterNodes {
     if (route != null) {
       await(vertx.deployVerticle(route, new DeploymentOptions().setConfig(routeConfig)));
     }
-    Node node = new Node(vertx, deployer, msgPort);
+    Node node = new Node(vertx, deployer, msgPort, config);
     nodes.add(node);
     return node;
   }
@@ -150,6 +162,16 @@ public final class ClusterNodes {
     ((HazelcastClusterManager) ((VertxInternal) node.vertx()).clusterManager()).getHazelcastInstance()
         .getLifecycleService().terminate();
     await(node.vertx().close());
+  }
+
+  /** Node {@code index} stops: its Vert.x closes with its roles, without undeploying them first. */
+  public void close(int index) {
+    await(nodes.set(index, null).vertx().close());
+  }
+
+  /** The nodes started so far (null for one closed or crashed). */
+  public int size() {
+    return nodes.size();
   }
 
   /** Stops the nodes still running, the last started first. */
